@@ -1,0 +1,17 @@
+// What every resolver gets for one GraphQL request.
+import type DataLoader from "dataloader";
+import type { CallOptions, CallResult, UpstreamClient } from "../upstream/client.js";
+import type { ListSharesInput } from "../upstream/operations.js";
+import type { SharePage } from "../shares/model.js";
+
+export interface GatewayContext {
+  upstream: UpstreamClient;
+  /** The raw Idempotency-Key header, null when absent. */
+  idempotencyKey: string | null;
+  /** Index of this operation in a batched HTTP request (0 without batching). */
+  batchIndex: number;
+  /** Options for every upstream call of this request (abort signal, headers, hooks). */
+  callOptions: CallOptions;
+  /** Upstream list reads of this request, batched and de-duplicated. */
+  shareLists: DataLoader<ListSharesInput, CallResult<SharePage>, string>;
+}

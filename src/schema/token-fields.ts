@@ -1,0 +1,42 @@
+// Counts the token-taking root fields of the executed operation (contract:
+// the Idempotency-Key is used as is only when there is one).
+import { Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+
+export const TOKEN_TAKING_FIELDS = new Set(["createWorkloadShare", "deleteWorkloadShare"]);
+
+const counted = new WeakMap<OperationDefinitionNode, number>();
+
+function countIn(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen: Set<string>,
+): number {
+  let n = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (TOKEN_TAKING_FIELDS.has(selection.name.value)) n++;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      n += countIn(selection.selectionSet, fragments, seen);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      if (fragment && !seen.has(name)) {
+        seen.add(name);
+        n += countIn(fragment.selectionSet, fragments, seen);
+      }
+    }
+  }
+  return n;
+}
+
+export function countTokenTakingFields(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
+  let n = counted.get(operation);
+  if (n === undefined) {
+    n = countIn(operation.selectionSet, fragments, new Set());
+    counted.set(operation, n);
+  }
+  return n;
+}
