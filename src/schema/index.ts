@@ -13,7 +13,7 @@ import "./delete-workload-share.js";
 builder.queryType({});
 builder.mutationType({});
 
-export const schema: GraphQLSchema = builder.toSchema();
+export const schema: GraphQLSchema = builder.toSchema({ sortSchema: false });
 
 /** The SDL checked in as schema.graphql (`npm run schema`). */
 export function printSchemaSDL(): string {
