@@ -16,6 +16,7 @@ export class CreateWorkloadShareSuccess {
 
 builder.objectType(CreateWorkloadShareSuccess, {
   name: "CreateWorkloadShareSuccess",
+  isTypeOf: (value) => value instanceof CreateWorkloadShareSuccess,
   fields: (t) => ({
     share: t.field({ type: WorkloadShareRef, resolve: (s) => s.share }),
     clientRequestToken: t.exposeString("clientRequestToken", {

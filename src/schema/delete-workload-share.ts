@@ -13,6 +13,7 @@ export class DeleteWorkloadShareSuccess {
 
 builder.objectType(DeleteWorkloadShareSuccess, {
   name: "DeleteWorkloadShareSuccess",
+  isTypeOf: (value) => value instanceof DeleteWorkloadShareSuccess,
   fields: (t) => ({
     deletedShareId: t.exposeID("deletedShareId"),
     clientRequestToken: t.exposeString("clientRequestToken"),

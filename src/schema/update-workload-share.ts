@@ -12,6 +12,7 @@ export class UpdateWorkloadShareSuccess {
 
 builder.objectType(UpdateWorkloadShareSuccess, {
   name: "UpdateWorkloadShareSuccess",
+  isTypeOf: (value) => value instanceof UpdateWorkloadShareSuccess,
   fields: (t) => ({ share: t.field({ type: WorkloadShareRef, resolve: (s) => s.share }) }),
 });
 

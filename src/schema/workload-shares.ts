@@ -42,6 +42,7 @@ const EdgeRef = builder.objectRef<WorkloadShareConnection["edges"][number]>("Wor
 
 builder.objectType(WorkloadShareConnection, {
   name: "WorkloadShareConnection",
+  isTypeOf: (value) => value instanceof WorkloadShareConnection,
   description: "A Relay-style page of shares; cursors are the upstream's NextToken.",
   fields: (t) => ({
     edges: t.field({ type: [EdgeRef], resolve: (c) => c.edges }),

@@ -1,0 +1,165 @@
+// The environment, read once into one typed, validated Config. A bad value
+// is a ConfigError naming the variable; main.ts prints it in one line.
+import { isIP } from "node:net";
+import type { EmulatorFormat } from "./emulator/wire-format.js";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+export type UpstreamAuth = "auto" | "none" | "sigv4";
+export type AuthMode = "none" | "jwt" | "forward";
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  /** null: start the embedded emulator (development only). */
+  upstreamUrl: string | null;
+  upstreamTimeoutMs: number;
+  upstreamMaxAttempts: number;
+  upstreamConcurrency: number;
+  upstreamAuth: UpstreamAuth;
+  authMode: AuthMode;
+  allowUnauthenticated: boolean;
+  graphiql: boolean;
+  introspection: boolean;
+  fieldSuggestions: boolean;
+  maxBodyBytes: number;
+  batchLimit: number;
+  shutdownTimeoutMs: number;
+  corsOrigins: string[] | null;
+  emulatorFormat: EmulatorFormat;
+}
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function httpUrl(env: Env, name: string): string | null {
+  const raw = value(env, name);
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(name, "must use http or https");
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new ConfigError(name, "must not carry a query, fragment or credentials");
+  }
+  return url.toString().replace(/\/+$/, "");
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+}
+
+/** Hosts of the AWS Well-Architected API, which need SigV4 signing. */
+export function isAwsWellArchitectedHost(hostname: string): boolean {
+  return /^wellarchitected(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)$/.test(
+    hostname.toLowerCase(),
+  );
+}
+
+export function readConfig(env: Env): Config {
+  const production = env.NODE_ENV === "production";
+  const upstreamUrl = httpUrl(env, "UPSTREAM_URL");
+  if (production && upstreamUrl === null) {
+    throw new ConfigError("UPSTREAM_URL", "is required when NODE_ENV=production (the embedded emulator is for development)");
+  }
+  const upstreamAuth = oneOf(env, "UPSTREAM_AUTH", ["auto", "none", "sigv4"] as const, "auto");
+  const signs =
+    upstreamAuth === "sigv4" ||
+    (upstreamAuth === "auto" && upstreamUrl !== null && isAwsWellArchitectedHost(new URL(upstreamUrl).hostname));
+  if (signs) {
+    throw new ConfigError(
+      "UPSTREAM_AUTH",
+      "SigV4 signing for AWS hosts is not available in this version; point UPSTREAM_URL at an envelope upstream or set UPSTREAM_AUTH=none",
+    );
+  }
+
+  const authMode = oneOf(env, "AUTH_MODE", ["none", "jwt", "forward"] as const, "none");
+  if (authMode !== "none") {
+    throw new ConfigError("AUTH_MODE", `"${authMode}" is not available in this version; only "none" is`);
+  }
+  const host = value(env, "HOST") ?? (production ? "0.0.0.0" : "127.0.0.1");
+  const allowUnauthenticated = boolean(env, "ALLOW_UNAUTHENTICATED", false);
+  if (authMode === "none" && !isLoopbackHost(host) && upstreamUrl !== null && !allowUnauthenticated) {
+    throw new ConfigError(
+      "AUTH_MODE",
+      `"none" on the non-loopback HOST ${host} lets anyone reach the upstream; set HOST=127.0.0.1 or ALLOW_UNAUTHENTICATED=true`,
+    );
+  }
+
+  const corsRaw = value(env, "CORS_ORIGINS");
+  return {
+    production,
+    port: integer(env, "PORT", 4000, 0, 65535),
+    host,
+    upstreamUrl,
+    upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 10_000, 1, 600_000),
+    upstreamMaxAttempts: integer(env, "UPSTREAM_MAX_ATTEMPTS", 3, 1, 10),
+    upstreamConcurrency: integer(env, "UPSTREAM_CONCURRENCY", 8, 1, 256),
+    upstreamAuth,
+    authMode,
+    allowUnauthenticated,
+    graphiql: boolean(env, "GRAPHIQL", !production),
+    introspection: boolean(env, "INTROSPECTION", !production),
+    fieldSuggestions: boolean(env, "FIELD_SUGGESTIONS", !production),
+    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
+    batchLimit: integer(env, "BATCH_LIMIT", 0, 0, 1000),
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    corsOrigins: corsRaw === undefined ? null : corsRaw.split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    emulatorFormat: oneOf(env, "EMULATOR_FORMAT", ["envelope", "aws"] as const, "envelope"),
+  };
+}
+
+export interface EmulatorConfig {
+  port: number;
+  host: string;
+  format: EmulatorFormat;
+}
+
+export function readEmulatorConfig(env: Env): EmulatorConfig {
+  return {
+    port: integer(env, "EMULATOR_PORT", 4010, 0, 65535),
+    host: value(env, "EMULATOR_HOST") ?? "127.0.0.1",
+    format: oneOf(env, "EMULATOR_FORMAT", ["envelope", "aws"] as const, "envelope"),
+  };
+}

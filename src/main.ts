@@ -1,0 +1,63 @@
+// npm start: configuration, the embedded emulator when no UPSTREAM_URL is
+// set, the gateway's HTTP server, and a graceful stop on SIGTERM/SIGINT.
+import { ConfigError, readConfig } from "./config.js";
+import { describeEmulator, startEmulator, type RunningEmulator } from "./emulator/server.js";
+import { createGateway } from "./server/gateway.js";
+import { listen } from "./server/http-server.js";
+import { UpstreamClient } from "./upstream/client.js";
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`config: ${error.message}`);
+    throw error;
+  }
+
+  let emulator: RunningEmulator | null = null;
+  let upstreamUrl = config.upstreamUrl;
+  if (upstreamUrl === null) {
+    emulator = await startEmulator({ format: config.emulatorFormat });
+    upstreamUrl = emulator.url;
+    console.log("No UPSTREAM_URL set: started the embedded emulator of the REST API.");
+    for (const line of describeEmulator(emulator)) console.log(line);
+  }
+
+  const upstream = new UpstreamClient({
+    baseUrl: upstreamUrl,
+    timeoutMs: config.upstreamTimeoutMs,
+    maxAttempts: config.upstreamMaxAttempts,
+  });
+  const gateway = await createGateway(config, upstream);
+  let http;
+  try {
+    http = await listen(gateway, config.port, config.host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    fail(`gateway: cannot listen on ${config.host}:${config.port} (${code})`);
+  }
+  const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
+  console.log(`gateway: http://${shownHost}:${http.port}/graphql (upstream ${upstreamUrl})`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    // A repeated signal does not cut the drain short.
+    if (stopping) return;
+    stopping = true;
+    console.log(`gateway: ${signal} received, draining (up to ${config.shutdownTimeoutMs} ms)`);
+    await http.drain(config.shutdownTimeoutMs);
+    await upstream.close();
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+await main();
