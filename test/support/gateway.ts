@@ -1,0 +1,63 @@
+// Starts the real gateway (yoga + node:http on loopback) in front of any upstream URL.
+import type { Config } from "../../src/config.js";
+import { createGateway, type GatewayConfig } from "../../src/server/gateway.js";
+import { listen } from "../../src/server/http-server.js";
+import { UpstreamClient } from "../../src/upstream/client.js";
+
+export interface TestGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions extends Partial<GatewayConfig> {
+  timeoutMs?: number;
+  maxAttempts?: number;
+}
+
+export async function startGateway(upstreamUrl: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const upstream = new UpstreamClient({
+    baseUrl: upstreamUrl,
+    timeoutMs: options.timeoutMs ?? 2000,
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  const config: GatewayConfig = {
+    production: false,
+    graphiql: false,
+    batchLimit: 0,
+    upstreamConcurrency: 8,
+    corsOrigins: null,
+    ...options,
+  } satisfies Partial<Config>;
+  const gateway = await createGateway(config, upstream);
+  const http = await listen(gateway, 0, "127.0.0.1");
+  return {
+    url: `http://127.0.0.1:${http.port}/graphql`,
+    async close() {
+      await http.drain(1000);
+      await upstream.close();
+    },
+  };
+}
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response shapes
+  body: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+/** A real GraphQL-over-HTTP POST. */
+export async function gql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse["body"] };
+}
