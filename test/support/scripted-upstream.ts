@@ -26,6 +26,8 @@ export interface ReceivedRequest {
 export interface ScriptedUpstream {
   url: string;
   received: ReceivedRequest[];
+  /** Requests whose client hung up before the answer was written. */
+  readonly abandoned: number;
   /** Answers for the next requests, in order; the last one repeats. */
   script(...answers: ScriptedAnswer[]): void;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   let answers: ScriptedAnswer[] = [{ status: 500, body: "" }];
   let next = 0;
   const received: ReceivedRequest[] = [];
+  let abandoned = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -48,6 +51,9 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       });
       const answer = answers[Math.min(next, answers.length - 1)] ?? {};
       next++;
+      res.once("close", () => {
+        if (!res.writableFinished) abandoned++;
+      });
       const respond = (): void => {
         if (answer.reset) {
           req.socket.destroy();
@@ -70,6 +76,9 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    get abandoned() {
+      return abandoned;
+    },
     script(...list) {
       answers = list;
       next = 0;
