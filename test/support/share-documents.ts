@@ -3,12 +3,12 @@
 // `clientRequestToken` is aliased on the error types: union fragments selecting
 // one field name with different nullability conflict.
 
+// Update and delete list ConflictError but not ServiceQuotaExceededError.
 const ERROR_SELECTION = /* GraphQL */ `
       ... on Error { code message retryable }
       ... on ValidationError { fields { path message } }
       ... on ResourceNotFoundError { resourceId resourceType }
       ... on ConflictError { resourceId resourceType }
-      ... on ServiceQuotaExceededError { quotaCode serviceCode resourceId resourceType }
       ... on ThrottlingError { retryAfterSeconds errorToken: clientRequestToken quotaCode serviceCode }
       ... on UpstreamError { httpStatus requestId errorToken: clientRequestToken }
 `;

@@ -1,0 +1,28 @@
+// The checked-in schema.graphql is generated from the Pothos schema and meets the contract.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildSchema } from "graphql";
+import { describe, expect, it } from "vitest";
+import { printSchemaSDL } from "../src/schema/index.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+describe("schema.graphql", () => {
+  it("is current: it equals the SDL printed from the Pothos schema (run `npm run schema`)", () => {
+    const checkedIn = readFileSync(`${root}/schema.graphql`, "utf8");
+    expect(checkedIn).toBe(printSchemaSDL());
+  });
+
+  it("is valid SDL", () => {
+    expect(() => buildSchema(readFileSync(`${root}/schema.graphql`, "utf8"))).not.toThrow();
+  });
+
+  it("meets ../shared/contract/schema.graphql (check-contract exits 0)", () => {
+    const out = execFileSync(process.execPath, [`${root}/../shared/tools/check-contract.mjs`, "schema.graphql"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(out).toContain("contract: met");
+  });
+});

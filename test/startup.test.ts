@@ -1,0 +1,82 @@
+// Contract: configuration from the environment, and `npm start` on a fresh machine.
+// These run the real process (node --import tsx src/main.ts), not an in-process server.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function start(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
+  children.push(child);
+  return { child, output: () => output };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+describe("invalid configuration stops startup with one line naming the variable", () => {
+  it.each([
+    [{ PORT: "eighty" }, "PORT"],
+    [{ UPSTREAM_TIMEOUT_MS: "-5" }, "UPSTREAM_TIMEOUT_MS"],
+    [{ UPSTREAM_MAX_ATTEMPTS: "0" }, "UPSTREAM_MAX_ATTEMPTS"],
+    [{ UPSTREAM_URL: "not a url" }, "UPSTREAM_URL"],
+    [{ UPSTREAM_URL: "ftp://example.com" }, "UPSTREAM_URL"],
+    [{ GRAPHIQL: "yes" }, "GRAPHIQL"],
+    [{ EMULATOR_FORMAT: "xml" }, "EMULATOR_FORMAT"],
+    [{ NODE_ENV: "production" }, "UPSTREAM_URL"],
+    [{ UPSTREAM_URL: "http://127.0.0.1:9", HOST: "0.0.0.0" }, "AUTH_MODE"],
+  ])("%o names %s", async (env, variable) => {
+    const { child, output } = start("src/main.ts", { PORT: "0", ...env });
+    expect(await exitOf(child)).toBe(1);
+    const lines = output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(variable);
+    expect(output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("npm run emulator rejects a bad EMULATOR_PORT the same way", async () => {
+    const { child, output } = start("src/emulator/main.ts", { EMULATOR_PORT: "99999" });
+    expect(await exitOf(child)).toBe(1);
+    expect(output().trim()).toMatch(/^config: EMULATOR_PORT/);
+  });
+});
+
+describe("npm start with no UPSTREAM_URL", () => {
+  it("starts the embedded emulator, says so, prints its workloads, and serves the mutation", async () => {
+    const { child, output } = start("src/main.ts", { PORT: "0" });
+    await expect.poll(output, { timeout: 20_000 }).toMatch(/gateway: http:\/\/localhost:(\d+)\/graphql/);
+    const text = output();
+    expect(text).toMatch(/embedded emulator/);
+    expect(text).toMatch(/emulator: http:\/\/127\.0\.0\.1:\d+/);
+    const workloadLines = text.split("\n").filter((l) => l.startsWith("workload "));
+    expect(workloadLines.length).toBeGreaterThanOrEqual(1);
+    for (const line of workloadLines) expect(line).toMatch(/^workload [0-9a-f]{32} \S+ \(\d+ shares, quota \d+\)$/);
+
+    const port = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(text)?.[1];
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation { createWorkloadShare(input: { workloadId: "0123456789abcdef0123456789abcdef", sharedWith: "123456789012", permissionType: READONLY }) { __typename } }`,
+      }),
+    });
+    expect(await response.json()).toEqual({ data: { createWorkloadShare: { __typename: "CreateWorkloadShareSuccess" } } });
+
+    child.kill("SIGTERM");
+    expect(await exitOf(child)).toBe(0);
+  });
+});
