@@ -160,3 +160,45 @@ describe("deleteWorkloadShare sends the token as the ClientRequestToken query pa
     );
   });
 });
+
+describe("batched requests (BATCH_LIMIT > 0) count token-taking fields across the batch", () => {
+  let batching: TestGateway;
+  beforeAll(async () => {
+    batching = await startGateway(emulator.url, { batchLimit: 5 });
+  });
+  afterAll(() => batching?.close());
+
+  it("derives each operation's token from its batch index", async () => {
+    const op = `mutation($input: CreateWorkloadShareInput!) {
+      createWorkloadShare(input: $input) { ... on CreateWorkloadShareSuccess { clientRequestToken } } }`;
+    const response = await fetch(batching.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "batch-key" },
+      body: JSON.stringify([
+        { query: op, variables: { input: input() } },
+        { query: op, variables: { input: input({ sharedWith: "210987654321" }) } },
+      ]),
+    });
+    const results = (await response.json()) as { data: { createWorkloadShare: { clientRequestToken: string } } }[];
+    expect(results.map((r) => r.data.createWorkloadShare.clientRequestToken)).toEqual([
+      uuidV5("batch-key\n0\ncreateWorkloadShare", NAMESPACE),
+      uuidV5("batch-key\n1\ncreateWorkloadShare", NAMESPACE),
+    ]);
+  });
+
+  it("uses the key as is when the whole batch holds one token-taking field", async () => {
+    const response = await fetch(batching.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "solo-key" },
+      body: JSON.stringify([
+        { query: `query { workloadShares(workloadId: "${SEEDED.dataLake}") { __typename } }` },
+        {
+          query: `mutation($input: CreateWorkloadShareInput!) { createWorkloadShare(input: $input) { ... on CreateWorkloadShareSuccess { clientRequestToken } } }`,
+          variables: { input: input() },
+        },
+      ]),
+    });
+    const results = (await response.json()) as [unknown, { data: { createWorkloadShare: { clientRequestToken: string } } }];
+    expect(results[1].data.createWorkloadShare.clientRequestToken).toBe("solo-key");
+  });
+});

@@ -771,6 +771,37 @@ describe("ThrottlingError.retryAfterSeconds from Retry-After (seconds or an HTTP
     expect(result).toMatchObject({ __typename: "ThrottlingError", retryAfterSeconds: 0 });
   });
 
+  // Retry-After is `delay-seconds` (1*DIGIT) or an `HTTP-date` (RFC 9110 §10.2.3);
+  // anything else is neither and says nothing about when to retry.
+  for (const value of ["soon", "7.5", "-5"]) {
+    it(`Retry-After "${value}" (neither seconds nor an HTTP date) → null`, async () => {
+      const result = await run("create", {
+        status: 429,
+        headers: { "Retry-After": value },
+        body: '{"success":false,"error":{"code":"THROTTLING","message":"Slow down"}}',
+      });
+      expect(result).toMatchObject({ __typename: "ThrottlingError", retryAfterSeconds: null });
+    });
+  }
+
+  // retryAfterSeconds is a GraphQL Int (32-bit): an upstream value beyond it must
+  // still give the ThrottlingError as data (run() asserts no top-level error).
+  for (const value of ["99999999999", "Fri, 31 Dec 9999 23:59:59 GMT"]) {
+    it(`a Retry-After beyond GraphQL Int ("${value}") still gives a ThrottlingError as data`, async () => {
+      const result = await run("create", {
+        status: 429,
+        headers: { "Retry-After": value },
+        body: '{"success":false,"error":{"code":"THROTTLING","message":"Slow down"}}',
+      });
+      expect(result.__typename).toBe("ThrottlingError");
+      expect(result.retryable).toBe(true);
+      if (result.retryAfterSeconds !== null) {
+        expect(Number.isInteger(result.retryAfterSeconds)).toBe(true);
+        expect(result.retryAfterSeconds).toBeLessThanOrEqual(2147483647);
+      }
+    });
+  }
+
   it("no Retry-After: null", async () => {
     const result = await run("create", {
       status: 429,

@@ -10,6 +10,8 @@ export interface GatewayContext {
   idempotencyKey: string | null;
   /** Index of this operation in a batched HTTP request (0 without batching). */
   batchIndex: number;
+  /** Token-taking root fields in the other operations of a batched request (0 without batching). */
+  tokenFieldsInOtherBatchOperations: () => number;
   /** Options for every upstream call of this request (abort signal, headers, hooks). */
   callOptions: CallOptions;
   /** Upstream list reads of this request, batched and de-duplicated. */

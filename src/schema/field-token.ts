@@ -13,7 +13,7 @@ export function clientTokenForField(
   return resolveClientToken({
     inputToken,
     idempotencyKey: context.idempotencyKey,
-    tokenFieldCount: countTokenTakingFields(info.operation, info.fragments),
+    tokenFieldCount: countTokenTakingFields(info.operation, info.fragments) + context.tokenFieldsInOtherBatchOperations(),
     batchIndex: context.batchIndex,
     responsePath: String(info.path.key),
   });

@@ -5,7 +5,9 @@ import { schema } from "../schema/index.js";
 import type { GatewayContext } from "../schema/context.js";
 import type { UpstreamClient } from "../upstream/client.js";
 import { createShareListLoader } from "../upstream/share-list-loader.js";
+import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
+import { batchPosition, useBatchPosition } from "./plugins/use-batch-position.js";
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
@@ -35,12 +37,19 @@ export async function createGateway(config: GatewayConfig, upstream: UpstreamCli
     renderGraphiQL,
     batching: config.batchLimit > 0 ? { limit: config.batchLimit } : false,
     cors: corsOptions(config),
-    context: ({ request }): GatewayContext => {
+    plugins: [useBatchPosition()],
+    context: ({ request, params }): GatewayContext => {
       const callOptions = { signal: request.signal };
+      const batch = batchPosition(request, params);
+      let otherTokenFields: number | undefined;
       return {
         upstream,
         idempotencyKey: request.headers.get("idempotency-key"),
-        batchIndex: 0,
+        batchIndex: batch.index,
+        tokenFieldsInOtherBatchOperations: () =>
+          (otherTokenFields ??= (batch.operations ?? [])
+            .filter((_, i) => i !== batch.index)
+            .reduce((n, op) => n + countTokenTakingFieldsInSource(op.query, op.operationName), 0)),
         callOptions,
         shareLists: createShareListLoader(upstream, callOptions, config.upstreamConcurrency),
       };

@@ -1,0 +1,14 @@
+import { chromium } from "playwright-core";
+import { startTestEmulator } from "./test/support/emulator.js";
+import { startGateway } from "./test/support/gateway.js";
+const em = await startTestEmulator();
+const gw = await startGateway(em.url, { graphiql: true });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ['--no-sandbox','--disable-dev-shm-usage','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync', '--log-net-log=/tmp/probe-netlog.json', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'] });
+const ctx = await browser.newContext();
+const page = await ctx.newPage();
+await page.goto(gw.url);
+await new Promise(r => setTimeout(r, 3000));
+await page.locator(".graphiql-execute-button").click();
+await new Promise(r => setTimeout(r, 2000));
+await browser.close();
+await gw.close(); await em.close();
