@@ -185,6 +185,28 @@ describe("unreadable answers become UpstreamError UPSTREAM_BAD_RESPONSE, never a
     expect(JSON.stringify(response.body)).not.toContain("LEAKMARKER-proxy-d00d");
     expect(JSON.stringify(response.body)).not.toContain("Bad Gateway</h1>");
   });
+  it("a 404 HTML page (e.g. a wrong base URL): an error result as data, and the page does not leak", async () => {
+    const { result, response } = await run("create", {
+      status: 404,
+      headers: { "content-type": "text/html" },
+      body: "<html><body><h1>Not Found</h1>LEAKMARKER-404-beef</body></html>",
+    });
+    expect(result.__typename).toMatch(/Error$/);
+    expect(result.retryable).toBe(false);
+    expect(JSON.stringify(response.body)).not.toContain("LEAKMARKER-404-beef");
+  });
+
+  it("an error body whose only text is in unknown members: the gateway's own message, nothing of the body", async () => {
+    const { result, response } = await run("create", {
+      status: 500,
+      body: '{"Reason":"LEAKMARKER-reason-a1","Detail":{"stack":"LEAKMARKER-stack-a2"}}',
+    });
+    expect(result).toMatchObject({ __typename: "UpstreamError", code: "UPSTREAM_HTTP_500", httpStatus: 500, retryable: true });
+    expect(result.message.length).toBeGreaterThan(0);
+    const whole = JSON.stringify(response.body);
+    expect(whole).not.toContain("LEAKMARKER-reason-a1");
+    expect(whole).not.toContain("LEAKMARKER-stack-a2");
+  });
 });
 
 /** A literal AWS create answer padded with spaces (insignificant JSON whitespace) to exactly `size` bytes. */
@@ -192,6 +214,34 @@ function awsCreateBodyOfSize(size: number): string {
   const body = '{"WorkloadId":"0123456789abcdef0123456789abcdef","ShareId":"5f2cd0b3c0d64c4e9b0a3f0e4d2c1b0a"}';
   return body.slice(0, -1) + " ".repeat(size - body.length) + "}";
 }
+
+describe("an error status with a body in neither format is UPSTREAM_BAD_RESPONSE, retryable as its status", () => {
+  it("a 404 HTML page (e.g. a wrong UPSTREAM_URL) is not reported as a missing workload", async () => {
+    const outcome = await run("create", { status: 404, headers: { "content-type": "text/html" }, body: "<html>nginx 404 MARKER-404</html>" });
+    expect(outcome.result).toMatchObject({ __typename: "UpstreamError", code: "UPSTREAM_BAD_RESPONSE", httpStatus: 404, retryable: false });
+    expect(JSON.stringify(outcome.response.body)).not.toContain("MARKER-404");
+  });
+
+  it("a 502 HTML page is retryable", async () => {
+    const outcome = await run("create", { status: 502, headers: { "content-type": "text/html" }, body: "<html>bad gateway</html>" });
+    expect(outcome.result).toMatchObject({ __typename: "UpstreamError", code: "UPSTREAM_BAD_RESPONSE", httpStatus: 502, retryable: true });
+  });
+
+  it("a 409 with truncated JSON is unreadable, not a conflict", async () => {
+    const outcome = await run("create", { status: 409, body: '{"success": false, "error": {"code": "CONF' });
+    expect(outcome.result).toMatchObject({ __typename: "UpstreamError", code: "UPSTREAM_BAD_RESPONSE", httpStatus: 409 });
+  });
+
+  it("a bare 429 with no body still decides by its status", async () => {
+    const outcome = await run("create", { status: 429, body: "" });
+    expect(outcome.result).toMatchObject({ __typename: "ThrottlingError", code: "THROTTLING", retryable: true });
+  });
+
+  it("an X-Amzn-ErrorType header decides even over an HTML body", async () => {
+    const outcome = await run("create", { status: 409, headers: { "x-amzn-errortype": "ConflictException" }, body: "<html></html>" });
+    expect(outcome.result).toMatchObject({ __typename: "ConflictError", code: "ConflictException" });
+  });
+});
 
 describe("a body over 1 MiB becomes UpstreamError UPSTREAM_RESPONSE_TOO_LARGE", () => {
   it("exactly 1 MiB (1048576 bytes) is read", async () => {
@@ -212,6 +262,17 @@ describe("a body over 1 MiB becomes UpstreamError UPSTREAM_RESPONSE_TOO_LARGE", 
       code: "UPSTREAM_RESPONSE_TOO_LARGE",
       httpStatus: 200,
       retryable: false,
+    });
+  });
+
+  it("a 503 over 1 MiB → UPSTREAM_RESPONSE_TOO_LARGE, retryable as its status", async () => {
+    const { result } = await run("create", { status: 503, body: "<html>" + "x".repeat(1048576) + "</html>" });
+    expect(result).toMatchObject({
+      __typename: "UpstreamError",
+      code: "UPSTREAM_RESPONSE_TOO_LARGE",
+      httpStatus: 503,
+      retryable: true,
+      errorToken: TOKEN,
     });
   });
 

@@ -89,6 +89,10 @@ export function decodeUpstreamResponse<N extends OperationName>(
     return value === null ? { ok: false, failure: badResponse(response) } : { ok: true, value, requestId };
   }
 
-  const details = readAwsError(headerValue(response.headers, "x-amzn-errortype"), isObject(body) ? body : {});
+  const errorType = headerValue(response.headers, "x-amzn-errortype");
+  // A body in neither format (HTML, truncated JSON, ...) is unreadable whatever
+  // the status; a bare status (no body) still decides by itself.
+  if (errorType === null && !empty && !isObject(body)) return { ok: false, failure: badResponse(response) };
+  const details = readAwsError(errorType, isObject(body) ? body : {});
   return { ok: false, failure: failureFrom(details, response) };
 }
