@@ -103,15 +103,31 @@ export class ShareStore {
     return workload ? { ok: true, value: workload } : notFound("workload", workloadId);
   }
 
-  create(workloadId: string, sharedWith: string, permissionType: PermissionType, token: string): Outcome<StoredShare> {
-    const key = `create\n${token}`;
-    const fingerprint = JSON.stringify([workloadId, sharedWith, permissionType]);
+  /**
+   * Same token and same parameters: the original success; same token, other
+   * parameters: CONFLICT. Only successes are remembered.
+   */
+  private idempotent(operation: string, token: string, params: unknown[], perform: () => Outcome<StoredShare>): Outcome<StoredShare> {
+    const key = `${operation}\n${token}`;
+    const fingerprint = JSON.stringify(params);
     const previous = this.idempotency.get(key);
     if (previous) {
       return previous.fingerprint === fingerprint
         ? previous.outcome
         : conflict("ClientRequestToken was already used with other parameters", token, "CLIENT_REQUEST_TOKEN");
     }
+    const outcome = perform();
+    if (outcome.ok) this.idempotency.set(key, { fingerprint, outcome });
+    return outcome;
+  }
+
+  create(workloadId: string, sharedWith: string, permissionType: PermissionType, token: string): Outcome<StoredShare> {
+    return this.idempotent("create", token, [workloadId, sharedWith, permissionType], () =>
+      this.addShare(workloadId, sharedWith, permissionType),
+    );
+  }
+
+  private addShare(workloadId: string, sharedWith: string, permissionType: PermissionType): Outcome<StoredShare> {
     const workload = this.workloads.get(workloadId);
     if (!workload) return notFound("workload", workloadId);
     const existing = workload.shares.find((s) => s.sharedWith === sharedWith);
@@ -138,9 +154,7 @@ export class ShareStore {
       createdAt: new Date(),
     };
     workload.shares.push(share);
-    const outcome: Outcome<StoredShare> = { ok: true, value: share };
-    this.idempotency.set(key, { fingerprint, outcome });
-    return outcome;
+    return { ok: true, value: share };
   }
 
   list(
@@ -181,22 +195,16 @@ export class ShareStore {
   }
 
   delete(workloadId: string, shareId: string, token: string): Outcome<StoredShare> {
-    const key = `delete\n${token}`;
-    const fingerprint = JSON.stringify([workloadId, shareId]);
-    const previous = this.idempotency.get(key);
-    if (previous) {
-      return previous.fingerprint === fingerprint
-        ? previous.outcome
-        : conflict("ClientRequestToken was already used with other parameters", token, "CLIENT_REQUEST_TOKEN");
-    }
+    return this.idempotent("delete", token, [workloadId, shareId], () => this.removeShare(workloadId, shareId));
+  }
+
+  private removeShare(workloadId: string, shareId: string): Outcome<StoredShare> {
     const workload = this.workloads.get(workloadId);
     if (!workload) return notFound("workload", workloadId);
     const index = workload.shares.findIndex((s) => s.id === shareId);
     const share = workload.shares[index];
     if (index < 0 || share === undefined) return notFound("share", shareId);
     workload.shares.splice(index, 1);
-    const outcome: Outcome<StoredShare> = { ok: true, value: share };
-    this.idempotency.set(key, { fingerprint, outcome });
-    return outcome;
+    return { ok: true, value: share };
   }
 }
