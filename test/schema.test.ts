@@ -2,7 +2,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { buildSchema } from "graphql";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { printSchemaSDL } from "../src/schema/index.js";
 
@@ -14,8 +15,10 @@ describe("schema.graphql", () => {
     expect(checkedIn).toBe(printSchemaSDL());
   });
 
-  it("is valid SDL", () => {
-    expect(() => buildSchema(readFileSync(`${root}/schema.graphql`, "utf8"))).not.toThrow();
+  it("is a valid Federation v2 subgraph SDL", () => {
+    const sdl = readFileSync(`${root}/schema.graphql`, "utf8");
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2');
+    expect(() => buildSubgraphSchema(parse(sdl))).not.toThrow();
   });
 
   it("meets ../shared/contract/schema.graphql (check-contract exits 0)", () => {

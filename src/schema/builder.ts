@@ -1,6 +1,8 @@
 // The one SchemaBuilder, configured once; src/schema/*.ts add types to it.
 import SchemaBuilder from "@pothos/core";
+import DirectivePlugin from "@pothos/plugin-directives";
 import ErrorsPlugin from "@pothos/plugin-errors";
+import FederationPlugin from "@pothos/plugin-federation";
 import type { GatewayContext } from "./context.js";
 
 export interface GatewaySchemaTypes {
@@ -13,6 +15,7 @@ export interface GatewaySchemaTypes {
 }
 
 export const builder = new SchemaBuilder<GatewaySchemaTypes>({
-  plugins: [ErrorsPlugin],
+  // Federation last: it must see the resolvers other plugins wrap.
+  plugins: [ErrorsPlugin, DirectivePlugin, FederationPlugin],
   defaultFieldNullability: false,
 });

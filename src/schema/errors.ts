@@ -95,6 +95,7 @@ export const ErrorInterface = builder.interfaceRef<ResultError>("Error").impleme
 });
 
 const FieldErrorRef = builder.objectRef<FieldProblem>("FieldError").implement({
+  shareable: true,
   fields: (t) => ({
     path: t.exposeStringList("path", { description: 'Path into the mutation\'s arguments, e.g. ["input", "workloadId"].' }),
     message: t.exposeString("message"),
@@ -104,14 +105,16 @@ const FieldErrorRef = builder.objectRef<FieldProblem>("FieldError").implement({
 builder.objectType(ValidationError, {
   name: "ValidationError",
   interfaces: [ErrorInterface],
+  shareable: true,
   fields: (t) => ({ fields: t.field({ type: [FieldErrorRef], resolve: (e) => e.fields }) }),
 });
 
-builder.objectType(AccessDeniedError, { name: "AccessDeniedError", interfaces: [ErrorInterface] });
+builder.objectType(AccessDeniedError, { name: "AccessDeniedError", interfaces: [ErrorInterface], shareable: true });
 
 builder.objectType(ResourceNotFoundError, {
   name: "ResourceNotFoundError",
   interfaces: [ErrorInterface],
+  shareable: true,
   fields: (t) => ({
     resourceId: t.exposeString("resourceId", { nullable: true }),
     resourceType: t.exposeString("resourceType", { nullable: true }),
@@ -121,6 +124,7 @@ builder.objectType(ResourceNotFoundError, {
 builder.objectType(ConflictError, {
   name: "ConflictError",
   interfaces: [ErrorInterface],
+  shareable: true,
   fields: (t) => ({
     resourceId: t.exposeString("resourceId", { nullable: true }),
     resourceType: t.exposeString("resourceType", { nullable: true }),
@@ -130,6 +134,7 @@ builder.objectType(ConflictError, {
 builder.objectType(ServiceQuotaExceededError, {
   name: "ServiceQuotaExceededError",
   interfaces: [ErrorInterface],
+  shareable: true,
   fields: (t) => ({
     quotaCode: t.exposeString("quotaCode", { nullable: true }),
     serviceCode: t.exposeString("serviceCode", { nullable: true }),
@@ -141,6 +146,7 @@ builder.objectType(ServiceQuotaExceededError, {
 builder.objectType(ThrottlingError, {
   name: "ThrottlingError",
   interfaces: [ErrorInterface],
+  shareable: true,
   fields: (t) => ({
     quotaCode: t.exposeString("quotaCode", { nullable: true }),
     serviceCode: t.exposeString("serviceCode", { nullable: true }),
@@ -156,6 +162,7 @@ builder.objectType(UpstreamError, {
   name: "UpstreamError",
   description: "The upstream failed, timed out, was unreachable or answered something unreadable.",
   interfaces: [ErrorInterface],
+  shareable: true,
   fields: (t) => ({
     httpStatus: t.exposeInt("httpStatus", {
       nullable: true,

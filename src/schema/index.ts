@@ -1,5 +1,6 @@
 // The whole schema: each module adds its types to the builder.
-import { printSchema, type GraphQLSchema } from "graphql";
+import { printSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLSchema } from "graphql";
 import { builder } from "./builder.js";
 import "./scalars.js";
 import "./enums.js";
@@ -13,9 +14,16 @@ import "./delete-workload-share.js";
 builder.queryType({});
 builder.mutationType({});
 
-export const schema: GraphQLSchema = builder.toSchema({ sortSchema: false });
+/** A Federation v2 subgraph schema: the standalone API plus `_service` and `_entities`. */
+export const schema: GraphQLSchema = builder.toSubGraphSchema({
+  sortSchema: false,
+  linkUrl: "https://specs.apollo.dev/federation/v2.6",
+});
 
-/** The SDL checked in as schema.graphql (`npm run schema`). */
+/**
+ * The subgraph SDL a registry would publish, directives included: checked in
+ * as schema.graphql (`npm run schema`) and served as `_service { sdl }`.
+ */
 export function printSchemaSDL(): string {
-  return printSchema(schema) + "\n";
+  return printSubgraphSchema(schema) + "\n";
 }

@@ -16,6 +16,13 @@ export const WorkloadRef = builder.objectRef<WorkloadRefShape>("Workload").imple
   }),
 });
 
+// Another subgraph owns Workload; this one contributes `shares`. A reference
+// needs nothing but its key: the shares are read (and batched) on demand.
+builder.asEntity(WorkloadRef, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: (reference) => ({ id: reference.id }),
+});
+
 export const WorkloadShareRef = builder.objectRef<WorkloadShare>("WorkloadShare").implement({
   fields: (t) => ({
     id: t.exposeID("id", { description: "The share ID (upstream `data.id`, or `ShareId` on the AWS wire)." }),

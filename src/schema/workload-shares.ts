@@ -27,6 +27,7 @@ export class WorkloadShareConnection {
 }
 
 const PageInfoRef = builder.objectRef<WorkloadShareConnection["pageInfo"]>("PageInfo").implement({
+  shareable: true,
   fields: (t) => ({
     hasNextPage: t.exposeBoolean("hasNextPage"),
     endCursor: t.exposeString("endCursor", { nullable: true }),
