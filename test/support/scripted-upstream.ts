@@ -28,6 +28,8 @@ export interface ScriptedUpstream {
   received: ReceivedRequest[];
   /** Requests whose client hung up before the answer was written. */
   readonly abandoned: number;
+  /** The most requests this server held at once since the last script(). */
+  readonly maxInFlight: number;
   /** Answers for the next requests, in order; the last one repeats. */
   script(...answers: ScriptedAnswer[]): void;
   close(): Promise<void>;
@@ -38,9 +40,14 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   let next = 0;
   const received: ReceivedRequest[] = [];
   let abandoned = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once("close", () => inFlight--);
     req.on("end", () => {
       received.push({
         method: req.method ?? "",
@@ -79,9 +86,13 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
     get abandoned() {
       return abandoned;
     },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     script(...list) {
       answers = list;
       next = 0;
+      maxInFlight = inFlight;
       received.length = 0;
     },
     close: () =>
