@@ -68,7 +68,7 @@ describe("the subgraph SDL", () => {
       { name: "workloads", typeDefs: parse(WORKLOADS_SDL), url: "http://workloads" },
     ]);
     expect(composed.errors).toBeUndefined();
-    expect(composed.hints.map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
+    expect((composed.hints ?? []).map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
   });
 
   it("resolves Workload references through _entities", async () => {
