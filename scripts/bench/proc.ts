@@ -1,0 +1,28 @@
+// Reads a process's CPU time and memory from /proc (Linux).
+import { readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100;
+
+/** user + system CPU time of `pid` in microseconds. */
+export function cpuTimeUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1_000_000) / TICKS_PER_SECOND;
+}
+
+function statusKiB(pid: number, key: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status);
+  return match ? Number(match[1]) : NaN;
+}
+
+export function rssMiB(pid: number): number {
+  return statusKiB(pid, "VmRSS") / 1024;
+}
+
+export function peakRssMiB(pid: number): number {
+  return statusKiB(pid, "VmHWM") / 1024;
+}
