@@ -47,7 +47,8 @@ export async function createStartupSigner(region: string, provider: CredentialPr
       ok: false,
       message:
         "AWS credentials: none found to sign upstream requests (looked in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, " +
-        `AWS_PROFILE and the shared config and credentials files, SSO, web identity, container and instance metadata): ${check.reason}`,
+        `AWS_PROFILE and the shared config and credentials files, SSO, web identity, container and instance metadata): ${check.reason}` +
+        (process.env.AWS_PROFILE ? ` (AWS_PROFILE is "${process.env.AWS_PROFILE}")` : ""),
     };
   }
   return { ok: true, signer: new SigV4Signer({ region, credentials: provider }), temporary: check.temporary };
