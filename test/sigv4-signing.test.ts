@@ -72,7 +72,7 @@ describe("when requests are signed, and for which Region", () => {
   it("a Region not in AWS's list stops startup, naming the variable", () => {
     const fromHost = configError({ UPSTREAM_URL: "https://wellarchitected.mars-central-1.amazonaws.com" });
     expect(fromHost.variable).toBe("UPSTREAM_URL");
-    expect(fromHost.message).toMatch(/"mars-central-1" is not an AWS Region/);
+    expect(fromHost.message).toMatch(/names "mars-central-1", which is not an AWS Region/);
     const fromEnv = configError({ UPSTREAM_URL: "http://127.0.0.1:4010", UPSTREAM_AUTH: "sigv4", AWS_REGION: "us-east-9" });
     expect(fromEnv.variable).toBe("AWS_REGION");
     expect(fromEnv.message).toMatch(/"us-east-9" is not an AWS Region/);

@@ -104,9 +104,7 @@ export type SigningDecision =
   | { ok: true; /** null: requests go unsigned. */ region: string | null }
   | { ok: false; variable: string; problem: string };
 
-function unknownRegion(region: string): string {
-  return `"${region}" is not an AWS Region (e.g. us-east-1, eu-west-1, cn-north-1)`;
-}
+const REGION_EXAMPLES = "(e.g. us-east-1, eu-west-1, cn-north-1)";
 
 /**
  * Whether requests to `upstreamUrl` are signed, and for which Region:
@@ -122,7 +120,7 @@ export function decideSigning(
   const host = upstreamUrl === null ? null : parseWellArchitectedHost(new URL(upstreamUrl).hostname);
   if (host !== null) {
     const partition = partitionOf(host.region);
-    if (partition === undefined) return { ok: false, variable: "UPSTREAM_URL", problem: `names the Region ${unknownRegion(host.region)}` };
+    if (partition === undefined) return { ok: false, variable: "UPSTREAM_URL", problem: `names "${host.region}", which is not an AWS Region ${REGION_EXAMPLES}` };
     if (host.suffix !== partition.dnsSuffix && host.suffix !== partition.dualStackDnsSuffix) {
       return {
         ok: false,
@@ -140,6 +138,6 @@ export function decideSigning(
       problem: "is required with UPSTREAM_AUTH=sigv4 when UPSTREAM_URL is not a wellarchitected.<region> host (it is the signing Region)",
     };
   }
-  if (!isAwsRegion(awsRegion)) return { ok: false, variable: "AWS_REGION", problem: unknownRegion(awsRegion) };
+  if (!isAwsRegion(awsRegion)) return { ok: false, variable: "AWS_REGION", problem: `"${awsRegion}" is not an AWS Region ${REGION_EXAMPLES}` };
   return { ok: true, region: awsRegion };
 }
