@@ -2,6 +2,7 @@
 // is a ConfigError naming the variable; main.ts prints it in one line.
 import { isIP } from "node:net";
 import type { EmulatorFormat } from "./emulator/wire-format.js";
+import { decideSigning, parseWellArchitectedHost } from "./upstream/aws-endpoint.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -25,6 +26,8 @@ export interface Config {
   upstreamMaxAttempts: number;
   upstreamConcurrency: number;
   upstreamAuth: UpstreamAuth;
+  /** The SigV4 signing Region; null when upstream requests go unsigned. */
+  upstreamSigningRegion: string | null;
   authMode: AuthMode;
   allowUnauthenticated: boolean;
   graphiql: boolean;
@@ -35,6 +38,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   corsOrigins: string[] | null;
   emulatorFormat: EmulatorFormat;
+  /** The embedded emulator checks SigV4 signatures made with these (aws format only). */
+  emulatorCredentials: EmulatorCredentials | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,9 +97,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Hosts of the AWS Well-Architected API, which need SigV4 signing. */
 export function isAwsWellArchitectedHost(hostname: string): boolean {
-  return /^wellarchitected(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)$/.test(
-    hostname.toLowerCase(),
-  );
+  return parseWellArchitectedHost(hostname) !== null;
 }
 
 export function readConfig(env: Env): Config {
@@ -104,13 +107,14 @@ export function readConfig(env: Env): Config {
     throw new ConfigError("UPSTREAM_URL", "is required when NODE_ENV=production (the embedded emulator is for development)");
   }
   const upstreamAuth = oneOf(env, "UPSTREAM_AUTH", ["auto", "none", "sigv4"] as const, "auto");
-  const signs =
-    upstreamAuth === "sigv4" ||
-    (upstreamAuth === "auto" && upstreamUrl !== null && isAwsWellArchitectedHost(new URL(upstreamUrl).hostname));
-  if (signs) {
+  const signing = decideSigning(upstreamAuth, upstreamUrl, value(env, "AWS_REGION"));
+  if (!signing.ok) throw new ConfigError(signing.variable, signing.problem);
+  const emulatorFormat = oneOf(env, "EMULATOR_FORMAT", ["envelope", "aws"] as const, "envelope");
+  const emulatorCredentials = readEmulatorCredentials(env, emulatorFormat);
+  if (upstreamUrl === null && emulatorCredentials !== null && signing.region === null) {
     throw new ConfigError(
-      "UPSTREAM_AUTH",
-      "SigV4 signing for AWS hosts is not available in this version; point UPSTREAM_URL at an envelope upstream or set UPSTREAM_AUTH=none",
+      "EMULATOR_ACCESS_KEY_ID",
+      "the embedded emulator checks signatures, but the gateway does not sign: also set UPSTREAM_AUTH=sigv4, AWS_REGION and AWS credentials",
     );
   }
 
@@ -137,6 +141,7 @@ export function readConfig(env: Env): Config {
     upstreamMaxAttempts: integer(env, "UPSTREAM_MAX_ATTEMPTS", 3, 1, 10),
     upstreamConcurrency: integer(env, "UPSTREAM_CONCURRENCY", 8, 1, 256),
     upstreamAuth,
+    upstreamSigningRegion: signing.region,
     authMode,
     allowUnauthenticated,
     graphiql: boolean(env, "GRAPHIQL", !production),
@@ -146,20 +151,42 @@ export function readConfig(env: Env): Config {
     batchLimit: integer(env, "BATCH_LIMIT", 0, 0, 1000),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     corsOrigins: corsRaw === undefined ? null : corsRaw.split(",").map((o) => o.trim()).filter((o) => o !== ""),
-    emulatorFormat: oneOf(env, "EMULATOR_FORMAT", ["envelope", "aws"] as const, "envelope"),
+    emulatorFormat,
+    emulatorCredentials,
   };
+}
+
+export interface EmulatorCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** EMULATOR_ACCESS_KEY_ID and EMULATOR_SECRET_ACCESS_KEY: both or neither, and only for the aws format. */
+export function readEmulatorCredentials(env: Env, format: EmulatorFormat): EmulatorCredentials | null {
+  const accessKeyId = value(env, "EMULATOR_ACCESS_KEY_ID");
+  const secretAccessKey = value(env, "EMULATOR_SECRET_ACCESS_KEY");
+  if (accessKeyId === undefined && secretAccessKey === undefined) return null;
+  if (accessKeyId === undefined) throw new ConfigError("EMULATOR_ACCESS_KEY_ID", "is required with EMULATOR_SECRET_ACCESS_KEY");
+  if (secretAccessKey === undefined) throw new ConfigError("EMULATOR_SECRET_ACCESS_KEY", "is required with EMULATOR_ACCESS_KEY_ID");
+  if (format !== "aws") {
+    throw new ConfigError("EMULATOR_ACCESS_KEY_ID", "signatures are only checked with EMULATOR_FORMAT=aws (the envelope wire is unsigned)");
+  }
+  return { accessKeyId, secretAccessKey };
 }
 
 export interface EmulatorConfig {
   port: number;
   host: string;
   format: EmulatorFormat;
+  credentials: EmulatorCredentials | null;
 }
 
 export function readEmulatorConfig(env: Env): EmulatorConfig {
+  const format = oneOf(env, "EMULATOR_FORMAT", ["envelope", "aws"] as const, "envelope");
   return {
     port: integer(env, "EMULATOR_PORT", 4010, 0, 65535),
     host: value(env, "EMULATOR_HOST") ?? "127.0.0.1",
-    format: oneOf(env, "EMULATOR_FORMAT", ["envelope", "aws"] as const, "envelope"),
+    format,
+    credentials: readEmulatorCredentials(env, format),
   };
 }

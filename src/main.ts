@@ -5,6 +5,8 @@ import { describeEmulator, startEmulator, type RunningEmulator } from "./emulato
 import { createGateway } from "./server/gateway.js";
 import { listen } from "./server/http-server.js";
 import { UpstreamClient } from "./upstream/client.js";
+import { createStartupSigner } from "./upstream/credentials.js";
+import { SIGNING_SERVICE } from "./upstream/aws-endpoint.js";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -20,10 +22,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Credentials are resolved before anything starts: a missing setup fails here, not at the first request.
+  let signer;
+  if (config.upstreamSigningRegion !== null) {
+    const startup = await createStartupSigner(config.upstreamSigningRegion);
+    if (!startup.ok) fail(`config: ${startup.message}`);
+    signer = startup.signer;
+  }
+
   let emulator: RunningEmulator | null = null;
   let upstreamUrl = config.upstreamUrl;
   if (upstreamUrl === null) {
-    emulator = await startEmulator({ format: config.emulatorFormat });
+    emulator = await startEmulator({ format: config.emulatorFormat, credentials: config.emulatorCredentials });
     upstreamUrl = emulator.url;
     console.log("No UPSTREAM_URL set: started the embedded emulator of the REST API.");
     for (const line of describeEmulator(emulator)) console.log(line);
@@ -33,6 +43,7 @@ async function main(): Promise<void> {
     baseUrl: upstreamUrl,
     timeoutMs: config.upstreamTimeoutMs,
     maxAttempts: config.upstreamMaxAttempts,
+    signer,
   });
   const gateway = await createGateway(config, upstream);
   let http;
@@ -44,6 +55,9 @@ async function main(): Promise<void> {
   }
   const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
   console.log(`gateway: http://${shownHost}:${http.port}/graphql (upstream ${upstreamUrl})`);
+  if (config.upstreamSigningRegion !== null) {
+    console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
+  }
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

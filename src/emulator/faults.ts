@@ -2,7 +2,7 @@
 // next matching requests meet; DELETE clears them.
 import { isObject } from "../wire/json.js";
 
-export const FAULT_KINDS = ["throttle", "error5xx", "delay", "reset", "malformed"] as const;
+export const FAULT_KINDS = ["throttle", "error5xx", "delay", "reset", "malformed", "accessDenied"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {

@@ -10,7 +10,12 @@ try {
   process.stderr.write(`config: ${error.message}\n`);
   process.exit(1);
 }
-const emulator = await startEmulator({ port: config.port, host: config.host, format: config.format });
+const emulator = await startEmulator({
+  port: config.port,
+  host: config.host,
+  format: config.format,
+  credentials: config.credentials,
+});
 for (const line of describeEmulator(emulator)) console.log(line);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -17,6 +17,7 @@ import {
 import type { PermissionType, ShareStatus } from "../shares/model.js";
 import { isObject, parseJson, type JsonObject } from "../wire/json.js";
 import { FaultQueue, parseFaultSpec, type Fault } from "./faults.js";
+import { verifySignature, type VerifierCredentials } from "./sigv4-verify.js";
 import { ShareStore, type EmulatorError, type Outcome } from "./store.js";
 import { render, renderError, type EmulatorFormat, type WireResponse } from "./wire-format.js";
 
@@ -35,11 +36,17 @@ export interface EmulatorOptions {
   host?: string;
   port?: number;
   format?: EmulatorFormat;
+  /** aws format only: accept only requests SigV4-signed with these; null/absent: signatures are not checked. */
+  credentials?: VerifierCredentials | null;
+  /** Tests: how far the emulator's clock (its Date header and signature window) is ahead of the machine's. */
+  clockOffsetMs?: number;
 }
 
 export interface RunningEmulator {
   url: string;
   format: EmulatorFormat;
+  /** Whether API requests must carry a valid SigV4 signature. */
+  checksSignatures: boolean;
   store: ShareStore;
   faults: FaultQueue;
   requests: RecordedRequest[];
@@ -71,11 +78,20 @@ class EmulatorApp {
   readonly faults = new FaultQueue();
   readonly requests: RecordedRequest[] = [];
 
-  constructor(readonly format: EmulatorFormat) {}
+  constructor(
+    readonly format: EmulatorFormat,
+    private readonly credentials: VerifierCredentials | null,
+    private readonly clockOffsetMs: number,
+  ) {}
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    if (body === null) return send(res, { status: 413, headers: {}, body: { message: "request body too large" } }, null);
+    const bytes = await readBody(req);
+    if (bytes === null) return send(res, { status: 413, headers: {}, body: { message: "request body too large" } }, null);
+    const body = bytes.toString("utf8");
     const url = new URL(req.url ?? "/", "http://emulator");
 
     if (url.pathname.startsWith("/__emulator/")) return this.control(req.method ?? "GET", url.pathname, body, res);
@@ -84,6 +100,17 @@ class EmulatorApp {
     if (this.requests.length > MAX_RECORDED) this.requests.shift();
 
     const requestId = randomUUID();
+    if (this.credentials !== null) {
+      // As the real service: authentication before anything else, faults included.
+      const check = await verifySignature(
+        { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: bytes },
+        { credentials: this.credentials, now: this.now() },
+      );
+      if (!check.ok) {
+        const refusal: WireResponse = { status: 403, headers: { "x-amzn-errortype": check.errorType }, body: { message: check.message } };
+        return send(res, refusal, this.requestIdHeader(requestId));
+      }
+    }
     const route = matchRoute(url.pathname);
     const fault = this.faults.take(route?.workloadId ?? null);
     if (fault) {
@@ -118,6 +145,9 @@ class EmulatorApp {
       }
       case "error5xx":
         send(res, renderError(this.format, { kind: "internal", message: "Internal server error" }), idHeader);
+        return true;
+      case "accessDenied":
+        send(res, renderError(this.format, { kind: "accessDenied", message: accessDeniedMessage(req) }), idHeader);
         return true;
       case "malformed":
         res.writeHead(200, { "content-type": "application/json", [idHeader[0]]: idHeader[1] });
@@ -237,6 +267,14 @@ class EmulatorApp {
   }
 }
 
+/** What IAM says when a policy does not allow the action. */
+function accessDeniedMessage(req: IncomingMessage): string {
+  const action = { POST: "CreateWorkloadShare", GET: "ListWorkloadShares", PATCH: "UpdateWorkloadShare", DELETE: "DeleteWorkloadShare" }[
+    req.method ?? ""
+  ];
+  return `User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: wellarchitected:${action ?? "GetWorkload"}`;
+}
+
 interface Route {
   kind: "workload" | "shares" | "share";
   workloadId: string;
@@ -264,7 +302,8 @@ function matchRoute(pathname: string): Route | null {
   return null;
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
+/** The raw body bytes (signatures cover bytes, not decoded text), or null over the limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -272,7 +311,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size > MAX_REQUEST_BYTES) return null;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, response: WireResponse, requestId: [string, string] | null): void {
@@ -288,8 +327,13 @@ function send(res: ServerResponse, response: WireResponse, requestId: [string, s
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const format = options.format ?? "envelope";
-  const app = new EmulatorApp(format);
+  const credentials = options.credentials ?? null;
+  if (credentials !== null && format !== "aws") throw new Error("the emulator checks SigV4 signatures only in the aws format");
+  const clockOffsetMs = options.clockOffsetMs ?? 0;
+  const app = new EmulatorApp(format, credentials, clockOffsetMs);
   const server: Server = createServer((req, res) => {
+    // A shifted clock shows in every answer's Date header, as a server's own clock would.
+    if (clockOffsetMs !== 0) res.setHeader("date", new Date(app.now()).toUTCString());
     app.handle(req, res).catch(() => {
       if (!res.headersSent) send(res, { status: 500, headers: {}, body: { message: "emulator failure" } }, null);
       else res.destroy();
@@ -305,6 +349,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${urlHost}:${port}`,
     format,
+    checksSignatures: credentials !== null,
     store: app.store,
     faults: app.faults,
     requests: app.requests,
@@ -318,7 +363,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 /** The startup lines: the URL, then one line per workload (contract format). */
 export function describeEmulator(emulator: RunningEmulator): string[] {
-  const lines = [`emulator: ${emulator.url} (${emulator.format} format)`];
+  const signatures = emulator.checksSignatures ? ", SigV4 signatures checked" : "";
+  const lines = [`emulator: ${emulator.url} (${emulator.format} format${signatures})`];
   for (const w of emulator.store.workloads.values()) {
     lines.push(`workload ${w.id} ${w.name} (${w.shares.length} shares, quota ${w.quota})`);
   }

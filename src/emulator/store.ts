@@ -21,7 +21,7 @@ export interface StoredWorkload {
   shares: StoredShare[];
 }
 
-export type EmulatorErrorKind = "validation" | "notFound" | "conflict" | "quota" | "throttling" | "internal";
+export type EmulatorErrorKind = "validation" | "accessDenied" | "notFound" | "conflict" | "quota" | "throttling" | "internal";
 
 export interface EmulatorError {
   kind: EmulatorErrorKind;

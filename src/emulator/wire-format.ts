@@ -12,6 +12,7 @@ export interface WireResponse {
 
 const ENVELOPE_ERRORS: Record<EmulatorErrorKind, { status: number; code: string }> = {
   validation: { status: 400, code: "VALIDATION_ERROR" },
+  accessDenied: { status: 403, code: "ACCESS_DENIED" },
   notFound: { status: 404, code: "NOT_FOUND" },
   conflict: { status: 409, code: "CONFLICT" },
   quota: { status: 402, code: "SERVICE_QUOTA_EXCEEDED" },
@@ -21,6 +22,7 @@ const ENVELOPE_ERRORS: Record<EmulatorErrorKind, { status: number; code: string 
 
 const AWS_ERRORS: Record<EmulatorErrorKind, { status: number; type: string }> = {
   validation: { status: 400, type: "ValidationException" },
+  accessDenied: { status: 403, type: "AccessDeniedException" },
   notFound: { status: 404, type: "ResourceNotFoundException" },
   conflict: { status: 409, type: "ConflictException" },
   quota: { status: 402, type: "ServiceQuotaExceededException" },

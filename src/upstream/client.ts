@@ -1,15 +1,25 @@
 // The upstream REST client: one keep-alive undici pool, per-attempt deadlines,
 // retries of what the contract calls retryable with the same request (and so
 // the same client token), a 1 MiB answer limit. Returns results, never throws.
+// With a signer, every attempt carries the SDK's headers and a fresh SigV4
+// signature, and a refusal from a server whose clock is 4+ minutes off is
+// tried once more with the corrected time (as the SDK does).
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Pool } from "undici";
 import { decodeUpstreamResponse, headerValue, upstreamRequestId } from "../wire/decode.js";
 import { makeFailure, type UpstreamFailure, type UpstreamResult } from "../wire/failure.js";
 import { isRetryable } from "../wire/error-mapping.js";
 import { nextRetryDelayMs } from "./backoff.js";
-import { buildRestRequest, formatQuery, type InputOf, type OperationName, type OutputOf } from "./operations.js";
+import { buildRestRequest, formatQuery, type InputOf, type OperationName, type OutputOf, type RestRequest } from "./operations.js";
+import { SigningClock, type RequestSigner } from "./signing.js";
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+/** Our own product token where the SDK sends `aws-sdk-js/<version>`. */
+export const AWS_USER_AGENT = `workload-share-gateway/${version}`;
 
 export interface UpstreamClientOptions {
   baseUrl: string;
@@ -17,6 +27,8 @@ export interface UpstreamClientOptions {
   maxAttempts: number;
   /** Keep-alive connections to the upstream. */
   connections?: number;
+  /** Signs every attempt (SigV4 for the AWS service); without it requests go unsigned. */
+  signer?: RequestSigner;
 }
 
 export interface AttemptInfo {
@@ -40,12 +52,29 @@ export type CallResult<T> = UpstreamResult<T> & { attempts: number };
 
 const ABORTED_CODE = "UPSTREAM_ABORTED";
 
+/** What one logical call shares across its attempts. */
+interface CallState {
+  attempt: number;
+  /** amz-sdk-invocation-id: one UUID per call, the same on every attempt. */
+  invocationId: string;
+}
+
+interface AttemptOutcome<T> {
+  result: UpstreamResult<T>;
+  /** This attempt's answer showed the server's clock 4+ minutes from our signing clock. */
+  clockSkewCorrected: boolean;
+}
+
 export class UpstreamClient {
   private readonly pool: Pool;
   private readonly basePath: string;
+  private readonly url: URL;
+  /** The server's clock as seen in its answers; only used when signing. */
+  readonly clock = new SigningClock();
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
+    this.url = url;
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
@@ -63,12 +92,13 @@ export class UpstreamClient {
   async call<N extends OperationName>(name: N, input: InputOf<N>, options: CallOptions = {}): Promise<CallResult<OutputOf<N>>> {
     const { timeoutMs, maxAttempts } = this.options;
     const deadline = Date.now() + timeoutMs * maxAttempts;
-    let attempt = 0;
+    const state: CallState = { attempt: 0, invocationId: randomUUID() };
+    let clockSkewRetried = false;
     for (;;) {
-      attempt++;
+      const attempt = ++state.attempt;
       const started = performance.now();
       const perAttempt = Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
-      const result = await this.attempt(name, input, perAttempt, options);
+      const { result, clockSkewCorrected } = await this.attempt(name, input, perAttempt, options, state);
       options.onAttempt?.({
         operation: name,
         attempt,
@@ -76,9 +106,13 @@ export class UpstreamClient {
         httpStatus: result.ok ? 200 : result.failure.httpStatus,
         failureCode: result.ok ? null : result.failure.code,
       });
-      if (result.ok || !result.failure.retryable || attempt >= maxAttempts || options.signal?.aborted) {
+      if (result.ok) return { ...result, attempts: attempt };
+      // A refusal signed with a skewed clock is worth one more try, whatever its status.
+      const clockSkewRetry = clockSkewCorrected && !clockSkewRetried;
+      if ((!result.failure.retryable && !clockSkewRetry) || attempt >= maxAttempts || options.signal?.aborted) {
         return { ...result, attempts: attempt };
       }
+      if (clockSkewRetry) clockSkewRetried = true;
       const delay = nextRetryDelayMs(attempt, result.failure.retryAfterSeconds, deadline - Date.now());
       if (delay === null) return { ...result, attempts: attempt };
       try {
@@ -94,8 +128,10 @@ export class UpstreamClient {
     input: InputOf<N>,
     timeoutMs: number,
     options: CallOptions,
-  ): Promise<UpstreamResult<OutputOf<N>>> {
+    state: CallState,
+  ): Promise<AttemptOutcome<OutputOf<N>>> {
     const rest = buildRestRequest(name, input);
+    const path = this.basePath + rest.path;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -106,40 +142,99 @@ export class UpstreamClient {
     options.signal?.addEventListener("abort", onClientAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
 
-    const headers: Record<string, string> = { ...options.headers, accept: "application/json" };
-    if (rest.body !== null) headers["content-type"] = "application/json";
+    let clockSkewCorrected = false;
     try {
+      const headers = await this.requestHeaders(rest, path, state, options);
+      const sentAt = Date.now();
       const response = await this.pool.request({
         method: rest.method,
-        path: this.basePath + rest.path + formatQuery(rest.query),
+        path: path + formatQuery(rest.query),
         headers,
         body: rest.body ?? undefined,
         signal: controller.signal,
       });
       const status = response.statusCode;
+      if (this.options.signer) {
+        clockSkewCorrected = this.clock.observe(
+          headerValue(response.headers, "date"),
+          headerValue(response.headers, "age"),
+          sentAt,
+        );
+      }
       const body = await readLimited(response.body, headerValue(response.headers, "content-length"));
       if (body === null) {
-        return {
-          ok: false,
-          failure: makeFailure("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", "The upstream's answer exceeded 1 MiB", {
-            httpStatus: status,
-            requestId: upstreamRequestId(response.headers),
-            retryable: isRetryable("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", status),
-          }),
-        };
+        const failure = makeFailure("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", "The upstream's answer exceeded 1 MiB", {
+          httpStatus: status,
+          requestId: upstreamRequestId(response.headers),
+          retryable: isRetryable("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", status),
+        });
+        return { result: { ok: false, failure }, clockSkewCorrected };
       }
-      return decodeUpstreamResponse(name, input, { status, headers: response.headers, body });
-    } catch {
-      return { ok: false, failure: noAnswer(timedOut, options.signal?.aborted === true) };
+      return { result: decodeUpstreamResponse(name, input, { status, headers: response.headers, body }), clockSkewCorrected };
+    } catch (error) {
+      if (error instanceof SigningError) return { result: { ok: false, failure: error.failure }, clockSkewCorrected: false };
+      return { result: { ok: false, failure: noAnswer(timedOut, options.signal?.aborted === true) }, clockSkewCorrected };
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onClientAbort);
     }
   }
 
+  /**
+   * The attempt's headers. Unsigned: accept and content-type only. Signed:
+   * the SDK's set (reference §8), so the signed-header list is the SDK's;
+   * `accept` and `user-agent` travel unsigned, as the SDK's user-agent does.
+   */
+  private async requestHeaders(rest: RestRequest, path: string, state: CallState, options: CallOptions): Promise<Record<string, string>> {
+    const unsigned: Record<string, string> = { ...options.headers, accept: "application/json" };
+    const { signer, maxAttempts } = this.options;
+    if (!signer) {
+      if (rest.body !== null) unsigned["content-type"] = "application/json";
+      return unsigned;
+    }
+    const toSign: Record<string, string> = {
+      host: this.url.host,
+      "amz-sdk-invocation-id": state.invocationId,
+      "amz-sdk-request": `attempt=${state.attempt}; max=${maxAttempts}`,
+      "x-amz-user-agent": AWS_USER_AGENT,
+    };
+    if (rest.body !== null) {
+      toSign["content-type"] = "application/json";
+      toSign["content-length"] = String(Buffer.byteLength(rest.body));
+    }
+    let signed: Record<string, string>;
+    try {
+      signed = await signer.sign(
+        {
+          method: rest.method,
+          protocol: this.url.protocol,
+          hostname: this.url.hostname,
+          port: this.url.port === "" ? undefined : Number(this.url.port),
+          path,
+          query: Object.fromEntries(rest.query),
+          headers: toSign,
+          body: rest.body ?? undefined,
+        },
+        this.clock.now(),
+      );
+    } catch {
+      // Credentials that cannot be loaded (expired and not renewable): no request goes out.
+      throw new SigningError();
+    }
+    // Anything the caller passed under a signed name (authorization above all) is replaced.
+    for (const name of Object.keys(unsigned)) if (name.toLowerCase() in signed) delete unsigned[name];
+    return { ...unsigned, "user-agent": AWS_USER_AGENT, ...signed };
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+class SigningError extends Error {
+  readonly failure = makeFailure("upstream", "UPSTREAM_CREDENTIALS_UNAVAILABLE", "No AWS credentials to sign the upstream request with", {
+    retryable: false,
+  });
 }
 
 function noAnswer(timedOut: boolean, clientGone: boolean): UpstreamFailure {

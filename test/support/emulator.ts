@@ -1,10 +1,19 @@
 // The emulator as tests use it: a real server, plus its control endpoints.
-import { startEmulator, type RunningEmulator } from "../../src/emulator/server.js";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/server.js";
 import type { EmulatorFormat } from "../../src/emulator/wire-format.js";
 
-export async function startTestEmulator(format: EmulatorFormat = "envelope"): Promise<RunningEmulator> {
-  return startEmulator({ format, port: 0, host: "127.0.0.1" });
+export async function startTestEmulator(
+  format: EmulatorFormat = "envelope",
+  options: Pick<EmulatorOptions, "credentials" | "clockOffsetMs"> = {},
+): Promise<RunningEmulator> {
+  return startEmulator({ format, port: 0, host: "127.0.0.1", ...options });
 }
+
+/** Test credentials (AWS's documented example keys), never real ones. */
+export const TEST_CREDENTIALS = {
+  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+} as const;
 
 export async function injectFault(emulatorUrl: string, fault: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${emulatorUrl}/__emulator/faults`, {

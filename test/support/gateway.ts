@@ -3,6 +3,7 @@ import type { Config } from "../../src/config.js";
 import { createGateway, type GatewayConfig } from "../../src/server/gateway.js";
 import { listen } from "../../src/server/http-server.js";
 import { UpstreamClient } from "../../src/upstream/client.js";
+import type { RequestSigner } from "../../src/upstream/signing.js";
 
 export interface TestGateway {
   url: string;
@@ -12,6 +13,8 @@ export interface TestGateway {
 export interface TestGatewayOptions extends Partial<GatewayConfig> {
   timeoutMs?: number;
   maxAttempts?: number;
+  /** Signs every upstream attempt (SigV4), as `npm start` does for an AWS upstream. */
+  signer?: RequestSigner;
 }
 
 export async function startGateway(upstreamUrl: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -19,6 +22,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     baseUrl: upstreamUrl,
     timeoutMs: options.timeoutMs ?? 2000,
     maxAttempts: options.maxAttempts ?? 3,
+    signer: options.signer,
   });
   const config: GatewayConfig = {
     production: false,
