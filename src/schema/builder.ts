@@ -1,10 +1,13 @@
 // The one SchemaBuilder, configured once; src/schema/*.ts add types to it.
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import type { Access } from "../auth/caller.js";
 import type { GatewayContext } from "./context.js";
 
 export interface GatewaySchemaTypes {
   Context: GatewayContext;
+  AuthScopes: { shares: Access };
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -13,6 +16,10 @@ export interface GatewaySchemaTypes {
 }
 
 export const builder = new SchemaBuilder<GatewaySchemaTypes>({
-  plugins: [ErrorsPlugin],
+  // ErrorsPlugin first, so a scope failure becomes the field's AccessDeniedError (see scopes.ts).
+  plugins: [ErrorsPlugin, ScopeAuthPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => ({ shares: (access) => context.caller.may(access) }),
+  },
 });
