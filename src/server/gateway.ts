@@ -98,7 +98,7 @@ export async function createGateway(
     batching: config.batchLimit > 0 ? { limit: config.batchLimit } : false,
     multipart: false,
     cors: false, // use-cors.ts
-    maxRequestBodySize: config.maxBodyBytes,
+    maxRequestBodySize: false, // use-request-body.ts (names MAX_BODY_BYTES)
     plugins: [
       useRequestId(),
       useCors(corsPolicy(config.corsOrigins, config.production)),

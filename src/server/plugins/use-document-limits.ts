@@ -71,7 +71,8 @@ export function useDocumentLimits(limits: DocumentLimits): Plugin {
           maxTokens: rejecting("MAX_TOKENS", limits.maxTokens, "tokens"),
           // Depth counts fields only: `... on Success { share { ... } }` is one level per field.
           maxDepth: { ...rejecting("MAX_DEPTH", limits.maxDepth, "levels of depth"), flattenFragments: true },
-          maxAliases: rejecting("MAX_ALIASES", limits.maxAliases, "aliases"),
+          // Every alias counts, __typename ones included (armor allows those by default).
+          maxAliases: { ...rejecting("MAX_ALIASES", limits.maxAliases, "aliases"), allowList: [] },
           maxDirectives: rejecting("MAX_DIRECTIVES", limits.maxDirectives, "directives"),
           costLimit: { enabled: false },
           blockFieldSuggestion: { enabled: false },

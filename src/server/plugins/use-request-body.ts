@@ -2,11 +2,10 @@
 // 415), at most MAX_BODY_BYTES (else 413, by Content-Length before reading a
 // byte, else while reading), and valid UTF-8 (else 400): never a silent U+FFFD.
 import { createGraphQLError, type Plugin } from "graphql-yoga";
+import { limitError } from "./limit-error.js";
 
 function bodyTooLarge(limit: number) {
-  return createGraphQLError(`The request body is larger than ${limit} bytes (MAX_BODY_BYTES)`, {
-    extensions: { code: "REQUEST_ENTITY_TOO_LARGE", limit: "MAX_BODY_BYTES", http: { status: 413, spec: false } },
-  });
+  return limitError("MAX_BODY_BYTES", `The request body is larger than ${limit} bytes`, 413);
 }
 
 function badRequest(message: string, code = "BAD_REQUEST") {
