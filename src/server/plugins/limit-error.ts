@@ -12,7 +12,7 @@ export type LimitName =
   | "MAX_BODY_BYTES";
 
 export function limitError(limit: LimitName, message: string, status = 400): GraphQLError {
-  return new GraphQLError(`${message} (${limit})`, {
+  return new GraphQLError(`${limit}: ${message}`, {
     extensions: { code: `${limit}_EXCEEDED`, limit, http: { status, spec: false } },
   });
 }

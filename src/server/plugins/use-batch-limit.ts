@@ -10,8 +10,8 @@ export function useBatchLimit(batchLimit: number): Plugin {
         onRequestParseDone({ requestParserResult }) {
           if (!Array.isArray(requestParserResult)) return;
           const n = requestParserResult.length;
-          if (batchLimit === 0) throw limitError("BATCH_LIMIT", `Batched requests are off; send one operation per request (got ${n})`);
-          if (n > batchLimit) throw limitError("BATCH_LIMIT", `A batch may hold at most ${batchLimit} operations (got ${n})`);
+          if (batchLimit === 0) throw limitError("BATCH_LIMIT", `batched requests are off; send one operation per request (got ${n})`);
+          if (n > batchLimit) throw limitError("BATCH_LIMIT", `a batch may hold at most ${batchLimit} operations (got ${n})`);
         },
       };
     },

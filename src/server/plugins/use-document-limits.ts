@@ -19,7 +19,7 @@ import { limitError, type LimitName } from "./limit-error.js";
 function reportAs(limit: LimitName, n: number, counted: string) {
   return (context: ValidationContext | null, error: GraphQLError): void => {
     const found = /found (\d+)/.exec(error.message)?.[1];
-    const refusal = limitError(limit, `The document exceeds the limit of ${n} ${counted}${found ? ` (found ${found})` : ""}`);
+    const refusal = limitError(limit, `the document exceeds the limit of ${n} ${counted}${found ? ` (found ${found})` : ""}`);
     // Tokens are counted while parsing, where there is no validation context: stop the parser.
     if (context === null) throw refusal;
     context.reportError(refusal);
@@ -51,7 +51,7 @@ function maxWriteFieldsRule(limit: number) {
       if (operation.operation !== "mutation") return;
       const n = responseKeysOfRoot(operation, context);
       if (n > limit) {
-        context.reportError(limitError("MAX_WRITE_FIELDS", `The operation has ${n} mutation fields; at most ${limit} are allowed`));
+        context.reportError(limitError("MAX_WRITE_FIELDS", `the operation has ${n} mutation fields; at most ${limit} are allowed`));
       }
     },
   });

@@ -5,7 +5,7 @@ import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { limitError } from "./limit-error.js";
 
 function bodyTooLarge(limit: number) {
-  return limitError("MAX_BODY_BYTES", `The request body is larger than ${limit} bytes`, 413);
+  return limitError("MAX_BODY_BYTES", `the request body is larger than ${limit} bytes`, 413);
 }
 
 function badRequest(message: string, code = "BAD_REQUEST") {
