@@ -21,9 +21,14 @@ const instrumented = new WeakSet<GraphQLObjectType>();
 
 async function typeNameOf(value: unknown, context: unknown, info: GraphQLResolveInfo): Promise<string> {
   const type = getNamedType(info.returnType);
+  if (Array.isArray(value)) return `[${type.name}]`;
   if (isUnionType(type) && type.resolveType && value !== null && typeof value === "object") {
-    const name = await type.resolveType(value, context, info, type);
-    if (typeof name === "string") return name;
+    try {
+      const name = await type.resolveType(value, context, info, type);
+      if (typeof name === "string") return name;
+    } catch {
+      // graphql-js reports a value it cannot resolve; the record just keeps the union's name
+    }
   }
   return type.name;
 }
