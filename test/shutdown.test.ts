@@ -6,7 +6,7 @@
 import { connect, type Socket } from "node:net";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { startGatewayProcess, type GatewayProcess } from "./support/process.js";
+import { jsonLines, startGatewayProcess, type GatewayProcess } from "./support/process.js";
 import { startScriptedUpstream, type ScriptedUpstream } from "./support/scripted-upstream.js";
 
 const WORKLOAD = "0123456789abcdef0123456789abcdef";
@@ -111,6 +111,10 @@ describe("SIGTERM with slow requests in flight", () => {
 
     expect(await gateway.exited).toBe(0);
     expect(gateway.stdout()).toMatch(/gateway: stopped/);
+    // Every request has its log line, the refused one included.
+    const lines = jsonLines(gateway.stdout()).filter((line) => line.msg === "request");
+    expect(lines.filter((line) => line.status === 200)).toHaveLength(4);
+    expect(lines.filter((line) => line.status === 503)).toEqual([expect.objectContaining({ path: "/graphql", draining: true })]);
     await agent.close();
   });
 });

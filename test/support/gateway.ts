@@ -38,7 +38,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     ...overrides,
   } satisfies Partial<Config>;
   const gateway = await createGateway(config, upstream, { log: () => {}, ...services });
-  const http = await listen(gateway, 0, "127.0.0.1");
+  const http = await listen(gateway, 0, "127.0.0.1", { log: () => {} });
   return {
     url: `http://127.0.0.1:${http.port}/graphql`,
     async close() {
