@@ -29,13 +29,17 @@ export interface Config {
   /** The SigV4 signing Region; null when upstream requests go unsigned. */
   upstreamSigningRegion: string | null;
   authMode: AuthMode;
+  /** How bearer tokens are verified; set exactly when authMode is "jwt". */
+  jwt: JwtConfig | null;
   allowUnauthenticated: boolean;
   graphiql: boolean;
   introspection: boolean;
   fieldSuggestions: boolean;
   maxBodyBytes: number;
   batchLimit: number;
+  limits: DocumentLimits;
   shutdownTimeoutMs: number;
+  /** null: any origin in development, none in production. */
   corsOrigins: string[] | null;
   emulatorFormat: EmulatorFormat;
   /** The embedded emulator checks SigV4 signatures made with these (aws format only). */
@@ -119,8 +123,11 @@ export function readConfig(env: Env): Config {
   }
 
   const authMode = oneOf(env, "AUTH_MODE", ["none", "jwt", "forward"] as const, "none");
-  if (authMode !== "none") {
-    throw new ConfigError("AUTH_MODE", `"${authMode}" is not available in this version; only "none" is`);
+  if (authMode === "forward" && signing.region !== null) {
+    throw new ConfigError(
+      "AUTH_MODE",
+      '"forward" sends the caller\'s Authorization header upstream, which SigV4 signing would replace; use AUTH_MODE=jwt or an envelope upstream with UPSTREAM_AUTH=none',
+    );
   }
   const host = value(env, "HOST") ?? (production ? "0.0.0.0" : "127.0.0.1");
   const allowUnauthenticated = boolean(env, "ALLOW_UNAUTHENTICATED", false);
@@ -131,7 +138,6 @@ export function readConfig(env: Env): Config {
     );
   }
 
-  const corsRaw = value(env, "CORS_ORIGINS");
   return {
     production,
     port: integer(env, "PORT", 4000, 0, 65535),
@@ -143,14 +149,16 @@ export function readConfig(env: Env): Config {
     upstreamAuth,
     upstreamSigningRegion: signing.region,
     authMode,
+    jwt: authMode === "jwt" ? readJwtConfig(env) : null,
     allowUnauthenticated,
     graphiql: boolean(env, "GRAPHIQL", !production),
     introspection: boolean(env, "INTROSPECTION", !production),
     fieldSuggestions: boolean(env, "FIELD_SUGGESTIONS", !production),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
     batchLimit: integer(env, "BATCH_LIMIT", 0, 0, 1000),
+    limits: readDocumentLimits(env),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
-    corsOrigins: corsRaw === undefined ? null : corsRaw.split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    corsOrigins: readCorsOrigins(env, production),
     emulatorFormat,
     emulatorCredentials,
   };
@@ -189,4 +197,99 @@ export function readEmulatorConfig(env: Env): EmulatorConfig {
     format,
     credentials: readEmulatorCredentials(env, format),
   };
+}
+
+// Caller authentication, document limits and browser origins (issue 5).
+
+export interface JwtConfig {
+  /** Exactly one of jwksUrl (asymmetric keys) and secret (HS256, for development) is set. */
+  jwksUrl: string | null;
+  secret: string | null;
+  issuer: string | null;
+  audience: string | null;
+  readScope: string;
+  writeScope: string;
+}
+
+export interface DocumentLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxWriteFields: number;
+}
+
+function jwksUrl(env: Env): string | null {
+  const raw = value(env, "JWT_JWKS_URL");
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("JWT_JWKS_URL", `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("JWT_JWKS_URL", "must use http or https");
+  if (url.username !== "" || url.password !== "") throw new ConfigError("JWT_JWKS_URL", "must not carry credentials");
+  return url.toString();
+}
+
+function scopeName(env: Env, name: string, fallback: string): string {
+  const scope = value(env, name) ?? fallback;
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
+    throw new ConfigError(name, `must be one scope token (printable ASCII, no spaces or quotes), got "${scope}"`);
+  }
+  return scope;
+}
+
+function readJwtConfig(env: Env): JwtConfig {
+  const url = jwksUrl(env);
+  // Secrets are never echoed, not even in configuration errors.
+  const secret = env.JWT_SECRET === undefined || env.JWT_SECRET === "" ? null : env.JWT_SECRET;
+  if (url !== null && secret !== null) {
+    throw new ConfigError("JWT_SECRET", "set either JWT_JWKS_URL or JWT_SECRET for AUTH_MODE=jwt, not both");
+  }
+  if (url === null && secret === null) {
+    throw new ConfigError("JWT_JWKS_URL", "AUTH_MODE=jwt needs JWT_JWKS_URL (or JWT_SECRET for development)");
+  }
+  return {
+    jwksUrl: url,
+    secret,
+    issuer: value(env, "JWT_ISSUER") ?? null,
+    audience: value(env, "JWT_AUDIENCE") ?? null,
+    readScope: scopeName(env, "JWT_READ_SCOPE", "workload-shares:read"),
+    writeScope: scopeName(env, "JWT_WRITE_SCOPE", "workload-shares:write"),
+  };
+}
+
+function readDocumentLimits(env: Env): DocumentLimits {
+  return {
+    maxDepth: integer(env, "MAX_DEPTH", 12, 1, 1000),
+    maxAliases: integer(env, "MAX_ALIASES", 15, 0, 10_000),
+    maxTokens: integer(env, "MAX_TOKENS", 2000, 10, 1_000_000),
+    maxDirectives: integer(env, "MAX_DIRECTIVES", 10, 0, 10_000),
+    maxWriteFields: integer(env, "MAX_WRITE_FIELDS", 10, 1, 1000),
+  };
+}
+
+/** Browser origins as `scheme://host[:port]`; "*" (any origin) only in development. */
+function readCorsOrigins(env: Env, production: boolean): string[] | null {
+  const raw = value(env, "CORS_ORIGINS");
+  if (raw === undefined) return null;
+  const origins = raw.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const origin of origins) {
+    if (origin === "*") {
+      if (production) throw new ConfigError("CORS_ORIGINS", '"*" (any origin) is allowed only in development; list the origins');
+      continue;
+    }
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.origin !== origin.replace(/\/$/, "").toLowerCase()) {
+      throw new ConfigError("CORS_ORIGINS", `"${origin}" is not an origin like https://app.example.com`);
+    }
+  }
+  return origins.map((o) => (o === "*" ? o : new URL(o).origin));
 }

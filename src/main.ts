@@ -1,5 +1,6 @@
 // npm start: configuration, the embedded emulator when no UPSTREAM_URL is
 // set, the gateway's HTTP server, and a graceful stop on SIGTERM/SIGINT.
+import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, readConfig } from "./config.js";
 import { describeEmulator, startEmulator, type RunningEmulator } from "./emulator/server.js";
 import { createGateway } from "./server/gateway.js";
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     maxAttempts: config.upstreamMaxAttempts,
     signer,
   });
-  const gateway = await createGateway(config, upstream);
+  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
   let http;
   try {
     http = await listen(gateway, config.port, config.host);
@@ -58,16 +59,22 @@ async function main(): Promise<void> {
   if (config.upstreamSigningRegion !== null) {
     console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
   }
+  console.log(`gateway: callers AUTH_MODE=${config.authMode}; /health, /readiness, /metrics`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     // A repeated signal does not cut the drain short.
-    if (stopping) return;
+    if (stopping) {
+      console.log(`gateway: ${signal} received again, still draining`);
+      return;
+    }
     stopping = true;
     console.log(`gateway: ${signal} received, draining (up to ${config.shutdownTimeoutMs} ms)`);
     await http.drain(config.shutdownTimeoutMs);
-    await upstream.close();
+    // Requests cut at the deadline abort their upstream calls; don't wait long for the pool.
+    await Promise.race([upstream.close(), sleep(2_000)]);
     await emulator?.close();
+    console.log("gateway: stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -39,6 +39,16 @@ describe("invalid configuration stops startup with one line naming the variable"
     [{ EMULATOR_FORMAT: "xml" }, "EMULATOR_FORMAT"],
     [{ NODE_ENV: "production" }, "UPSTREAM_URL"],
     [{ UPSTREAM_URL: "http://127.0.0.1:9", HOST: "0.0.0.0" }, "AUTH_MODE"],
+    [{ AUTH_MODE: "bogus" }, "AUTH_MODE"],
+    [{ AUTH_MODE: "jwt" }, "JWT_JWKS_URL"],
+    [{ AUTH_MODE: "jwt", JWT_JWKS_URL: "ftp://keys.example.com/jwks.json" }, "JWT_JWKS_URL"],
+    [{ AUTH_MODE: "jwt", JWT_JWKS_URL: "http://127.0.0.1:9/jwks.json", JWT_SECRET: "never-printed-secret" }, "JWT_SECRET"],
+    [{ AUTH_MODE: "jwt", JWT_SECRET: "never-printed-secret", JWT_WRITE_SCOPE: "two words" }, "JWT_WRITE_SCOPE"],
+    [{ MAX_DEPTH: "deep" }, "MAX_DEPTH"],
+    [{ MAX_WRITE_FIELDS: "0" }, "MAX_WRITE_FIELDS"],
+    [{ MAX_TOKENS: "1.5" }, "MAX_TOKENS"],
+    [{ CORS_ORIGINS: "https://app.example.com/path" }, "CORS_ORIGINS"],
+    [{ NODE_ENV: "production", UPSTREAM_URL: "http://127.0.0.1:9", HOST: "127.0.0.1", CORS_ORIGINS: "*" }, "CORS_ORIGINS"],
   ])("%o names %s", async (env, variable) => {
     const { child, output } = start("src/main.ts", { PORT: "0", ...env });
     expect(await exitOf(child)).toBe(1);
@@ -46,12 +56,27 @@ describe("invalid configuration stops startup with one line naming the variable"
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(variable);
     expect(output()).not.toMatch(/\n\s+at /);
+    expect(output()).not.toContain("never-printed-secret");
   });
 
   it("npm run emulator rejects a bad EMULATOR_PORT the same way", async () => {
     const { child, output } = start("src/emulator/main.ts", { EMULATOR_PORT: "99999" });
     expect(await exitOf(child)).toBe(1);
     expect(output().trim()).toMatch(/^config: EMULATOR_PORT/);
+  });
+});
+
+describe("AUTH_MODE=none beyond loopback", () => {
+  it("starts on a non-loopback HOST with ALLOW_UNAUTHENTICATED=true", async () => {
+    const { child, output } = start("src/main.ts", {
+      PORT: "0",
+      HOST: "0.0.0.0",
+      UPSTREAM_URL: "http://127.0.0.1:9",
+      ALLOW_UNAUTHENTICATED: "true",
+    });
+    await expect.poll(output, { timeout: 20_000 }).toMatch(/gateway: http:\/\/localhost:\d+\/graphql/);
+    child.kill("SIGTERM");
+    expect(await exitOf(child)).toBe(0);
   });
 });
 

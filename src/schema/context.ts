@@ -1,10 +1,13 @@
 // What every resolver gets for one GraphQL request.
 import type DataLoader from "dataloader";
+import type { Caller } from "../auth/caller.js";
 import type { CallOptions, CallResult, UpstreamClient } from "../upstream/client.js";
 import type { ListSharesInput } from "../upstream/operations.js";
 import type { SharePage } from "../shares/model.js";
 
 export interface GatewayContext {
+  /** Who is calling; the scope rules (scopes.ts) ask it. */
+  caller: Caller;
   upstream: UpstreamClient;
   /** The raw Idempotency-Key header, null when absent. */
   idempotencyKey: string | null;

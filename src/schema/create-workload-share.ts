@@ -4,6 +4,7 @@ import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
 import { errorMembers, invalidInput, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
+import { requireScope } from "./scopes.js";
 import { clientTokenForField } from "./field-token.js";
 import { WorkloadShareRef } from "./workload-share.js";
 
@@ -51,6 +52,7 @@ const fieldPath = fieldPathMapper(["input"], ["workloadId", "sharedWith", "permi
 builder.mutationField("createWorkloadShare", (t) =>
   t.field({
     type: CreateWorkloadShareResult,
+    ...requireScope("write"),
     description: "Shares a workload with an AWS account, organization or OU (CreateWorkloadShare).",
     args: { input: t.arg({ type: CreateWorkloadShareInput, required: true }) },
     resolve: async (_root, { input }, context, info) => {

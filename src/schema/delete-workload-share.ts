@@ -2,6 +2,7 @@ import { checkShareId, checkWorkloadId, ProblemList } from "../shares/constraint
 import { builder } from "./builder.js";
 import { errorMembers, invalidInput, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
+import { requireScope } from "./scopes.js";
 import { clientTokenForField } from "./field-token.js";
 
 export class DeleteWorkloadShareSuccess {
@@ -41,6 +42,7 @@ const fieldPath = fieldPathMapper(["input"], ["workloadId", "shareId", "clientRe
 builder.mutationField("deleteWorkloadShare", (t) =>
   t.field({
     type: DeleteWorkloadShareResult,
+    ...requireScope("write"),
     description: "Deletes a share (DeleteWorkloadShare); the client token travels in the query string.",
     args: { input: t.arg({ type: DeleteWorkloadShareInput, required: true }) },
     resolve: async (_root, { input }, context, info) => {

@@ -4,6 +4,7 @@ import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
 import { errorMembers, invalidInput, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
+import { requireScope } from "./scopes.js";
 import { WorkloadShareRef } from "./workload-share.js";
 
 export class UpdateWorkloadShareSuccess {
@@ -35,6 +36,7 @@ const fieldPath = fieldPathMapper(["input"], ["workloadId", "shareId", "permissi
 builder.mutationField("updateWorkloadShare", (t) =>
   t.field({
     type: UpdateWorkloadShareResult,
+    ...requireScope("write"),
     description: "Changes the permission of a share (UpdateWorkloadShare). The upstream takes no idempotency token here.",
     args: { input: t.arg({ type: UpdateWorkloadShareInput, required: true }) },
     resolve: async (_root, { input }, context) => {

@@ -12,6 +12,7 @@ import type { GatewayContext } from "./context.js";
 import { ShareStatusEnum } from "./enums.js";
 import { errorMembers, invalidInput, toResultError, type ResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
+import { requireScope } from "./scopes.js";
 import { WorkloadRef, WorkloadShareRef } from "./workload-share.js";
 
 export class WorkloadShareConnection {
@@ -93,6 +94,7 @@ async function loadSharePage(
 builder.queryField("workloadShares", (t) =>
   t.field({
     type: WorkloadSharesResult,
+    ...requireScope("read"),
     description: "The shares of one workload (ListWorkloadShares), one page at a time.",
     args: {
       workloadId: t.arg.id({ required: true }),
@@ -108,6 +110,7 @@ builder.queryField("workloadShares", (t) =>
 builder.objectField(WorkloadRef, "shares", (t) =>
   t.field({
     type: WorkloadSharesResult,
+    ...requireScope("read"),
     description: "This workload's shares, one page at a time (ListWorkloadShares).",
     args: {
       sharedWithPrefix: t.arg.string(),

@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Gateway } from "./gateway.js";
+import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./plugins/use-request-id.js";
 
 export interface HttpServer {
   server: Server;
@@ -12,15 +14,36 @@ export interface HttpServer {
   drain(timeoutMs: number): Promise<void>;
 }
 
-export async function listen(gateway: Gateway, port: number, host: string): Promise<HttpServer> {
+export interface ListenOptions {
+  /** Where the drain's 503 answers are logged (the gateway logs every other request). */
+  log?: LogWriter;
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? "/", "http://gateway").pathname.slice(0, 200);
+  } catch {
+    return "/";
+  }
+}
+
+export async function listen(gateway: Gateway, port: number, host: string, options: ListenOptions = {}): Promise<HttpServer> {
+  const log = options.log ?? stdoutLog;
   let draining = false;
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (draining) {
-      res.writeHead(503, { connection: "close", "content-type": "application/json", "retry-after": "1" });
-      res.end(JSON.stringify({ errors: [{ message: "The server is shutting down" }] }));
+      const requestId = requestIdFrom(typeof req.headers[REQUEST_ID_HEADER] === "string" ? req.headers[REQUEST_ID_HEADER] : null);
+      res.writeHead(503, {
+        connection: "close",
+        "content-type": "application/json",
+        "retry-after": "1",
+        [REQUEST_ID_HEADER]: requestId,
+      });
+      res.end(JSON.stringify({ errors: [{ message: "The server is shutting down", extensions: { code: "SHUTTING_DOWN" } }] }));
+      log(jsonLine({ level: "info", msg: "request", requestId, method: req.method, path: pathOf(req.url), status: 503, draining: true }));
       return;
     }
     inFlight++;

@@ -1,6 +1,6 @@
 // Starts the real gateway (yoga + node:http on loopback) in front of any upstream URL.
 import type { Config } from "../../src/config.js";
-import { createGateway, type GatewayConfig } from "../../src/server/gateway.js";
+import { createGateway, type GatewayConfig, type GatewayServices } from "../../src/server/gateway.js";
 import { listen } from "../../src/server/http-server.js";
 import { UpstreamClient } from "../../src/upstream/client.js";
 import type { RequestSigner } from "../../src/upstream/signing.js";
@@ -15,6 +15,8 @@ export interface TestGatewayOptions extends Partial<GatewayConfig> {
   maxAttempts?: number;
   /** Signs every upstream attempt (SigV4), as `npm start` does for an AWS upstream. */
   signer?: RequestSigner;
+  /** Log writer, metrics, token verifier, readiness check (default: the production ones, logs discarded). */
+  services?: GatewayServices;
 }
 
 export async function startGateway(upstreamUrl: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -24,16 +26,23 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     maxAttempts: options.maxAttempts ?? 3,
     signer: options.signer,
   });
+  const { services, timeoutMs: _timeout, maxAttempts: _attempts, ...overrides } = options;
   const config: GatewayConfig = {
     production: false,
     graphiql: false,
     batchLimit: 0,
     upstreamConcurrency: 8,
     corsOrigins: null,
-    ...options,
+    authMode: "none",
+    jwt: null,
+    limits: { maxDepth: 12, maxAliases: 15, maxTokens: 2000, maxDirectives: 10, maxWriteFields: 10 },
+    introspection: true,
+    fieldSuggestions: true,
+    maxBodyBytes: 1_048_576,
+    ...overrides,
   } satisfies Partial<Config>;
-  const gateway = await createGateway(config, upstream);
-  const http = await listen(gateway, 0, "127.0.0.1");
+  const gateway = await createGateway(config, upstream, { log: () => {}, ...services });
+  const http = await listen(gateway, 0, "127.0.0.1", { log: () => {} });
   return {
     url: `http://127.0.0.1:${http.port}/graphql`,
     async close() {

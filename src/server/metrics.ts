@@ -1,0 +1,91 @@
+// The gateway's Prometheus metrics (contract "Operating"), one registry per
+// gateway. Label values come from bounded sets (root field names of the
+// schema, REST operation names, status codes), never from client text.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { AttemptInfo } from "../upstream/client.js";
+import type { RequestRecord } from "./request-record.js";
+
+export interface GatewayMetrics {
+  registry: Registry;
+  requests: Counter<"operation" | "result">;
+  inFlight: Gauge;
+  upstreamDuration: Histogram<"operation" | "status">;
+  upstreamRetries: Counter<"operation" | "reason">;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({
+      name: "graphql_requests_total",
+      help: "GraphQL HTTP requests by root field(s) and result (success, typed_error, rejected, unauthenticated, error)",
+      labelNames: ["operation", "result"],
+      registers: [registry],
+    }),
+    inFlight: new Gauge({
+      name: "graphql_requests_in_flight",
+      help: "GraphQL HTTP requests being served",
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: "upstream_request_duration_seconds",
+      help: "Duration of one upstream attempt by REST operation and HTTP status (or timeout, unreachable, aborted)",
+      labelNames: ["operation", "status"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    upstreamRetries: new Counter({
+      name: "upstream_retries_total",
+      help: "Upstream retries by REST operation and the failure that caused them",
+      labelNames: ["operation", "reason"],
+      registers: [registry],
+    }),
+  };
+}
+
+const NO_ANSWER_STATUS: Record<string, string> = {
+  UPSTREAM_TIMEOUT: "timeout",
+  UPSTREAM_UNREACHABLE: "unreachable",
+  UPSTREAM_ABORTED: "aborted",
+};
+
+/** The `status` label of one attempt: its HTTP status, or why none came. */
+export function attemptStatus(info: AttemptInfo): string {
+  if (info.httpStatus !== null) return String(info.httpStatus);
+  return NO_ANSWER_STATUS[info.failureCode ?? ""] ?? "no_answer";
+}
+
+/** Why a failed attempt is retried: only no answer, throttling and 500/502/503/504 are. */
+export function retryReason(info: AttemptInfo): string {
+  if (info.httpStatus === null) return attemptStatus(info);
+  if ([500, 502, 503, 504].includes(info.httpStatus)) return `http_${info.httpStatus}`;
+  return "throttling";
+}
+
+/** Called for every upstream attempt of a request: metrics and the request's totals. */
+export function observeAttempt(metrics: GatewayMetrics, record: RequestRecord, info: AttemptInfo): void {
+  record.upstream.attempts++;
+  record.upstream.latencyMs += info.durationMs;
+  metrics.upstreamDuration.observe({ operation: info.operation, status: attemptStatus(info) }, info.durationMs / 1000);
+  if (info.attempt > 1) {
+    metrics.upstreamRetries.inc({ operation: info.operation, reason: record.lastFailure.get(info.operation) ?? "unknown" });
+  }
+  if (info.failureCode !== null) record.lastFailure.set(info.operation, retryReason(info));
+}
+
+export type RequestResult = "success" | "typed_error" | "rejected" | "unauthenticated" | "error";
+
+export function requestResult(status: number, record: RequestRecord): RequestResult {
+  if (status === 401) return "unauthenticated";
+  if (status >= 500) return "error";
+  if (status >= 400 || !record.executed) return "rejected";
+  if (record.errorCodes.length > 0) return "error";
+  return record.resultTypes.some((name) => name.endsWith("Error")) ? "typed_error" : "success";
+}
+
+/** The `operation` label: the root fields executed, e.g. "createWorkloadShare"; "none" when nothing ran. */
+export function operationLabel(record: RequestRecord): string {
+  return record.rootFields.size === 0 ? "none" : [...record.rootFields].sort().join(",");
+}

@@ -1,0 +1,31 @@
+// Prometheus: GET /metrics serves the registry; every GraphQL request is
+// counted in flight while served and by operation and result when answered.
+import type { Plugin } from "graphql-yoga";
+import { operationLabel, requestResult, type GatewayMetrics } from "../metrics.js";
+import { recordOf } from "../request-record.js";
+
+export function useMetrics(metrics: GatewayMetrics, graphqlEndpoint: string): Plugin {
+  return {
+    async onRequest({ request, url, fetchAPI, endResponse }) {
+      if (url.pathname === "/metrics" && request.method === "GET") {
+        endResponse(
+          new fetchAPI.Response(await metrics.registry.metrics(), {
+            headers: { "content-type": metrics.registry.contentType },
+          }),
+        );
+        return;
+      }
+      if (url.pathname === graphqlEndpoint && request.method !== "OPTIONS") {
+        recordOf(request).countedInFlight = true;
+        metrics.inFlight.inc();
+      }
+    },
+    onResponse({ request, response }) {
+      const record = recordOf(request);
+      if (!record.countedInFlight) return;
+      record.countedInFlight = false;
+      metrics.inFlight.dec();
+      metrics.requests.inc({ operation: operationLabel(record), result: requestResult(response.status, record) });
+    },
+  };
+}

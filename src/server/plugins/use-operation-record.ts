@@ -1,0 +1,101 @@
+// Records what a request executed, for its log line and metrics: operation
+// names, root fields, each root field's result type (e.g. ThrottlingError,
+// whether or not the client selected __typename) and top-level error codes.
+import {
+  getNamedType,
+  getOperationAST,
+  isUnionType,
+  Kind,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import { recordOf } from "../request-record.js";
+
+const instrumented = new WeakSet<GraphQLObjectType>();
+
+async function typeNameOf(value: unknown, context: unknown, info: GraphQLResolveInfo): Promise<string> {
+  const type = getNamedType(info.returnType);
+  if (Array.isArray(value)) return `[${type.name}]`;
+  if (isUnionType(type) && type.resolveType && value !== null && typeof value === "object") {
+    try {
+      const name = await type.resolveType(value, context, info, type);
+      if (typeof name === "string") return name;
+    } catch {
+      // graphql-js reports a value it cannot resolve; the record just keeps the union's name
+    }
+  }
+  return type.name;
+}
+
+/** Wraps the root fields' resolvers once per schema (yoga has no per-field hook). */
+function recordRootResultTypes(schema: GraphQLSchema): void {
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root || instrumented.has(root)) continue;
+    instrumented.add(root);
+    for (const field of Object.values(root.getFields())) {
+      const resolve = field.resolve;
+      if (resolve === undefined) continue;
+      const recording: GraphQLFieldResolver<unknown, unknown> = async (parent, args, context, info) => {
+        const value: unknown = await resolve(parent, args, context, info);
+        const request = (context as { request?: Request }).request;
+        if (request) recordOf(request).resultTypes.push(await typeNameOf(value, context, info));
+        return value;
+      };
+      field.resolve = recording;
+    }
+  }
+}
+
+function rootFieldNames(document: DocumentNode, operationName: string | null | undefined): string[] {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const collect = (selectionSet: SelectionSetNode): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment.selectionSet);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  return names;
+}
+
+export function useOperationRecord(schema: GraphQLSchema): Plugin {
+  recordRootResultTypes(schema);
+  return {
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (!request) return;
+      const record = recordOf(request);
+      record.executed = true;
+      const operation = getOperationAST(args.document, args.operationName);
+      record.operationNames.push(operation?.name?.value ?? null);
+      for (const name of rootFieldNames(args.document, args.operationName)) record.rootFields.add(name);
+    },
+    onResultProcess({ request, result }) {
+      if (Symbol.asyncIterator in Object(result)) return;
+      const record = recordOf(request);
+      for (const one of [result].flat() as ExecutionResult[]) {
+        for (const error of one.errors ?? []) {
+          const code = error.extensions?.code;
+          record.errorCodes.push(typeof code === "string" ? code : "GRAPHQL_ERROR");
+        }
+      }
+    },
+  };
+}

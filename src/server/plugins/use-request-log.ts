@@ -1,0 +1,36 @@
+// One JSON line per request when its response goes out: request ID,
+// operation, result types, upstream attempts and latency, caller subject.
+// Built from an allow-list of fields: never headers, bodies, variables,
+// query strings, tokens or client request tokens.
+import type { Plugin } from "graphql-yoga";
+import { jsonLine, type LogWriter } from "../log.js";
+import { recordOf } from "../request-record.js";
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+const clip = (text: string): string => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
+
+export function useRequestLog(write: LogWriter): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const record = recordOf(request);
+      const names = record.operationNames;
+      write(
+        jsonLine({
+          level: "info",
+          msg: "request",
+          requestId: record.requestId,
+          method: request.method,
+          path: new URL(request.url).pathname.slice(0, 200),
+          status: response.status,
+          durationMs: round(performance.now() - record.startedAt),
+          operationName: names.length === 0 ? null : names.map((n) => clip(n ?? "(anonymous)")).join(","),
+          rootFields: [...record.rootFields].sort(),
+          resultTypes: record.resultTypes,
+          errors: record.errorCodes,
+          upstream: { attempts: record.upstream.attempts, latencyMs: round(record.upstream.latencyMs) },
+          caller: record.caller.subject === null ? null : clip(record.caller.subject),
+        }),
+      );
+    },
+  };
+}
