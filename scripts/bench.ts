@@ -63,7 +63,8 @@ if (hasTaskset) spawnSync("taskset", ["-p", "-c", "1", String(process.pid)], { s
 const upstream = await startProcess(pin(1, [process.execPath, "--import", "tsx", "scripts/bench/upstream.ts"]), {}, /^(\d+)\n/);
 const upstreamUrl = `http://127.0.0.1:${upstream.match[1]}`;
 const gateway = await startProcess(
-  pin(0, [process.execPath, "--import", "tsx", "src/main.ts"]),
+  // The compiled server (`npm start` runs the same dist/main.js), not a TypeScript loader.
+  pin(0, [process.execPath, "dist/main.js"]),
   {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
