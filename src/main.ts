@@ -15,6 +15,8 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // A log reader that went away (EPIPE on stdout or stderr) must not stop the server.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   let config;
   try {
     config = readConfig(process.env);

@@ -218,6 +218,34 @@ describe("a valid token without the field's scope gets AccessDeniedError INSUFFI
   });
 });
 
+describe("verified tokens are trusted again briefly, never past their exp", () => {
+  it("repeats of one token skip the signature check, and it is refused once it expires", async () => {
+    const own = await startJwksServer(key);
+    try {
+      // Keys are never reused from jose's cache here: any real verification must fetch them.
+      const verify = createJwtVerifier(jwtConfig(own.url), { verifiedCacheMs: 60_000, cacheMaxAgeMs: 0, cooldownMs: 0 });
+      const token = await mintToken(key, { issuer: ISSUER, audience: AUDIENCE, claims: { scope: READ }, expiresIn: 1 });
+      expect((await verify(`Bearer ${token}`)).ok).toBe(true);
+      const fetches = own.fetches;
+      expect((await verify(`Bearer ${token}`)).ok).toBe(true);
+      expect(own.fetches).toBe(fetches);
+      // Past its exp (plus jose's 5 s clock tolerance) the token is verified again, and refused.
+      await new Promise((r) => setTimeout(r, 7_000));
+      expect(await verify(`Bearer ${token}`)).toMatchObject({ ok: false, kind: "expired" });
+    } finally {
+      await own.close();
+    }
+  }, 20_000);
+
+  it("a different token is verified on its own, not served from the cache", async () => {
+    const verify = createJwtVerifier(jwtConfig(jwks.url));
+    const good = await mintToken(key, { issuer: ISSUER, audience: AUDIENCE, claims: { scope: READ } });
+    expect((await verify(`Bearer ${good}`)).ok).toBe(true);
+    const forged = await mintToken(otherKey, { issuer: ISSUER, audience: AUDIENCE, claims: { scope: READ } });
+    expect(await verify(`Bearer ${forged}`)).toMatchObject({ ok: false, kind: "invalid" });
+  });
+});
+
 describe("key rotation", () => {
   it("a token signed by a newly published key verifies once the JWKS is fetched again", async () => {
     const rotating = await startJwksServer(key);

@@ -18,6 +18,10 @@ export type Verification =
   | { ok: false; kind: "unavailable"; message: string };
 
 export interface JwtVerifierOptions {
+  /** How long a verified token is trusted without verifying it again (its own `exp` always wins). */
+  verifiedCacheMs?: number;
+  /** Verified tokens remembered at most. */
+  verifiedCacheSize?: number;
   /** Minimum time between two JWKS fetches caused by unknown key IDs. */
   cooldownMs?: number;
   /** Keys older than this are fetched again before use. */
@@ -28,6 +32,8 @@ export interface JwtVerifierOptions {
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
 const CLOCK_TOLERANCE_SECONDS = 5;
+const VERIFIED_CACHE_MS = 60_000;
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** The key set could not be fetched or read: that says nothing about the token. */
 class KeySetUnavailable extends Error {}
@@ -73,6 +79,13 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
     throw new Error("JWT verification needs a JWKS URL or a secret");
   }
 
+  // A client sends the same bearer token with many requests: a verified token
+  // is trusted again for a short while (never past its own exp) instead of
+  // repeating the signature check, which costs the most on every request.
+  const verified = new Map<string, { caller: Caller; until: number }>();
+  const trustForMs = options.verifiedCacheMs ?? VERIFIED_CACHE_MS;
+  const cacheSize = options.verifiedCacheSize ?? VERIFIED_CACHE_SIZE;
+
   return async (authorization) => {
     if (authorization === null || authorization.trim() === "") {
       return { ok: false, kind: "missing", message: "Authentication required: send Authorization: Bearer <token>" };
@@ -80,6 +93,11 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) {
       return { ok: false, kind: "invalid", message: "The Authorization header must be Bearer followed by a JWT" };
+    }
+    const known = verified.get(token);
+    if (known !== undefined) {
+      if (Date.now() < known.until) return { ok: true, caller: known.caller };
+      verified.delete(token);
     }
     let payload: JWTPayload;
     try {
@@ -92,6 +110,11 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
       return { ok: false, kind: "invalid", message: "The bearer token is not valid" };
     }
     const subject = typeof payload.sub === "string" ? payload.sub : null;
-    return { ok: true, caller: scopedCaller(subject, scopesFromClaims(payload), config) };
+    const caller = scopedCaller(subject, scopesFromClaims(payload), config);
+    if (trustForMs > 0 && typeof payload.exp === "number") {
+      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { caller, until: Math.min(payload.exp * 1000, Date.now() + trustForMs) });
+    }
+    return { ok: true, caller };
   };
 }

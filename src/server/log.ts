@@ -2,9 +2,28 @@
 // or a JWT is replaced before it is written: logs never carry credentials.
 export type LogWriter = (line: string) => void;
 
+// Lines are written once per event-loop turn: under load one write carries
+// many lines instead of one synchronous pipe write per request.
+let pending: string[] = [];
+let scheduled = false;
+
+export function flushLog(): void {
+  scheduled = false;
+  if (pending.length === 0) return;
+  const out = `${pending.join("\n")}\n`;
+  pending = [];
+  process.stdout.write(out);
+}
+
 export const stdoutLog: LogWriter = (line) => {
-  process.stdout.write(`${line}\n`);
+  pending.push(line);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flushLog);
+  }
 };
+
+process.once("exit", flushLog);
 
 const CREDENTIAL_SHAPES = [
   /\bBearer\s+[^\s",]+/gi,
