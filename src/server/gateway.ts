@@ -134,7 +134,12 @@ export async function createGateway(
             .filter((_, i) => i !== batch.index)
             .reduce((n, op) => n + countTokenTakingFieldsInSource(op.query, op.operationName), 0)),
         callOptions,
-        shareLists: createShareListLoader(upstream, callOptions, config.upstreamConcurrency),
+        // Created on first use: most requests (every mutation) never read a share list.
+        get shareLists() {
+          const loader = createShareListLoader(upstream, callOptions, config.upstreamConcurrency);
+          Object.defineProperty(this, "shareLists", { value: loader });
+          return loader;
+        },
       };
     },
   });

@@ -92,7 +92,8 @@ export class UpstreamClient {
   async call<N extends OperationName>(name: N, input: InputOf<N>, options: CallOptions = {}): Promise<CallResult<OutputOf<N>>> {
     const { timeoutMs, maxAttempts } = this.options;
     const deadline = Date.now() + timeoutMs * maxAttempts;
-    const state: CallState = { attempt: 0, invocationId: randomUUID() };
+    // The invocation ID is only sent on signed (AWS) requests.
+    const state: CallState = { attempt: 0, invocationId: this.options.signer ? randomUUID() : "" };
     let clockSkewRetried = false;
     for (;;) {
       const attempt = ++state.attempt;
