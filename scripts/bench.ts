@@ -9,7 +9,7 @@
 // bench-results/bench-<time>.json. With --soak it sends 1,000,000 requests and
 // reports RSS over time.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SignJWT } from "jose";
 import { percentile, runLoad, type LoadResult } from "./bench/load.js";
@@ -32,6 +32,16 @@ const AUDIENCE = "workload-share-gateway";
 
 const hasTaskset = spawnSync("taskset", ["--version"]).status === 0 && (await import("node:os")).cpus().length >= 2;
 const pin = (core: number, command: string[]): string[] => (hasTaskset ? ["taskset", "-c", String(core), ...command] : command);
+
+/** package.json's `start` script as an argv (`node <flags> dist/main.js`); BENCH_NODE_FLAGS overrides the flags. */
+function startCommand(): string[] {
+  const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: { start: string } };
+  const [node, ...rest] = scripts.start.trim().split(/\s+/);
+  if (node !== "node") throw new Error(`unexpected start script: ${scripts.start}`);
+  const script = rest.filter((a) => !a.startsWith("--"));
+  const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : rest.filter((a) => a.startsWith("--"));
+  return [process.execPath, ...flags, ...script];
+}
 
 const children: ChildProcess[] = [];
 process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
@@ -63,8 +73,8 @@ if (hasTaskset) spawnSync("taskset", ["-p", "-c", "1", String(process.pid)], { s
 const upstream = await startProcess(pin(1, [process.execPath, "--import", "tsx", "scripts/bench/upstream.ts"]), {}, /^(\d+)\n/);
 const upstreamUrl = `http://127.0.0.1:${upstream.match[1]}`;
 const gateway = await startProcess(
-  // The compiled server (`npm start` runs the same dist/main.js), not a TypeScript loader.
-  pin(0, [process.execPath, "dist/main.js"]),
+  // Exactly what `npm start` runs (compiled dist/main.js and its V8 flags), not a TypeScript loader.
+  pin(0, startCommand()),
   {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
@@ -163,6 +173,7 @@ const results: Record<string, unknown> = {
   node: process.version,
   pinned: hasTaskset,
   settings: "NODE_ENV=production, AUTH_MODE=jwt (HS256), limits, metrics and logs at production levels",
+  command: startCommand().slice(1).join(" "),
 };
 
 if (SOAK) {
