@@ -2,9 +2,14 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "coverage/**", "bench-results/**"] },
+  { ignores: ["node_modules/**", "coverage/**", "bench-results/**", "dist/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Plain JavaScript build scripts run on Node.
+    files: ["**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+  },
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",

@@ -7,32 +7,14 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { rootFieldNodes } from "./root-fields.js";
 
 export const TOKEN_TAKING_FIELDS = new Set(["createWorkloadShare", "deleteWorkloadShare"]);
 
 const counted = new WeakMap<OperationDefinitionNode, number>();
 
-function countIn(
-  selectionSet: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  seen: Set<string>,
-): number {
-  let n = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (TOKEN_TAKING_FIELDS.has(selection.name.value)) n++;
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      n += countIn(selection.selectionSet, fragments, seen);
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments[name];
-      if (fragment && !seen.has(name)) {
-        seen.add(name);
-        n += countIn(fragment.selectionSet, fragments, seen);
-      }
-    }
-  }
-  return n;
+function countIn(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): number {
+  return rootFieldNodes(selectionSet, (name) => fragments[name]).filter((f) => TOKEN_TAKING_FIELDS.has(f.name.value)).length;
 }
 
 export function countTokenTakingFields(
@@ -41,7 +23,7 @@ export function countTokenTakingFields(
 ): number {
   let n = counted.get(operation);
   if (n === undefined) {
-    n = countIn(operation.selectionSet, fragments, new Set());
+    n = countIn(operation.selectionSet, fragments);
     counted.set(operation, n);
   }
   return n;
@@ -64,5 +46,5 @@ export function countTokenTakingFieldsInSource(source: string | undefined, opera
   }
   const operation =
     operationName === undefined ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
-  return operation ? countIn(operation.selectionSet, fragments, new Set()) : 0;
+  return operation ? countIn(operation.selectionSet, fragments) : 0;
 }

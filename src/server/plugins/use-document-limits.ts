@@ -4,15 +4,14 @@
 // aliases included, so a mutation cannot be fanned out upstream by aliasing).
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import {
-  Kind,
   type ASTVisitor,
   type GraphQLError,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   type ValidationContext,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { DocumentLimits } from "../../config.js";
+import { rootFieldNodes } from "../../schema/root-fields.js";
 import { limitError, type LimitName } from "./limit-error.js";
 
 /** graphql-armor's refusal, reworded to name our variable and made a 4xx. */
@@ -28,21 +27,8 @@ function reportAs(limit: LimitName, n: number, counted: string) {
 
 /** Root fields one operation executes, by response key (aliases count, merged duplicates do not). */
 export function responseKeysOfRoot(operation: OperationDefinitionNode, context: ValidationContext): number {
-  const keys = new Set<string>();
-  const seenFragments = new Set<string>();
-  const collect = (selectionSet: SelectionSetNode): void => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) keys.add((selection.alias ?? selection.name).value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
-      else if (!seenFragments.has(selection.name.value)) {
-        seenFragments.add(selection.name.value);
-        const fragment = context.getFragment(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
-  return keys.size;
+  const fields = rootFieldNodes(operation.selectionSet, (name) => context.getFragment(name));
+  return new Set(fields.map((f) => (f.alias ?? f.name).value)).size;
 }
 
 function maxWriteFieldsRule(limit: number) {

@@ -12,9 +12,9 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
-  type SelectionSetNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { rootFieldNodes } from "../../schema/root-fields.js";
 import { recordOf } from "../request-record.js";
 
 const instrumented = new WeakSet<GraphQLObjectType>();
@@ -58,21 +58,7 @@ function rootFieldNames(document: DocumentNode, operationName: string | null | u
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
-  const names: string[] = [];
-  const seen = new Set<string>();
-  const collect = (selectionSet: SelectionSetNode): void => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
-  return names;
+  return rootFieldNodes(operation.selectionSet, (name) => fragments.get(name)).map((f) => f.name.value);
 }
 
 export function useOperationRecord(schema: GraphQLSchema): Plugin {
