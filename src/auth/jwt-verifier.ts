@@ -59,7 +59,8 @@ function keySetOf(url: string, options: JwtVerifierOptions): JWTVerifyGetKey {
   };
 }
 
-export type TokenVerifier = (authorization: string | null) => Promise<Verification>;
+/** Synchronous when the answer needs no signature check (no token, a malformed one, a recently verified one). */
+export type TokenVerifier = (authorization: string | null) => Verification | Promise<Verification>;
 
 export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions = {}): TokenVerifier {
   const claims = {
@@ -86,19 +87,7 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
   const trustForMs = options.verifiedCacheMs ?? VERIFIED_CACHE_MS;
   const cacheSize = options.verifiedCacheSize ?? VERIFIED_CACHE_SIZE;
 
-  return async (authorization) => {
-    if (authorization === null || authorization.trim() === "") {
-      return { ok: false, kind: "missing", message: "Authentication required: send Authorization: Bearer <token>" };
-    }
-    const token = BEARER.exec(authorization)?.[1];
-    if (token === undefined) {
-      return { ok: false, kind: "invalid", message: "The Authorization header must be Bearer followed by a JWT" };
-    }
-    const known = verified.get(token);
-    if (known !== undefined) {
-      if (Date.now() < known.until) return { ok: true, caller: known.caller };
-      verified.delete(token);
-    }
+  async function verifyNew(token: string): Promise<Verification> {
     let payload: JWTPayload;
     try {
       payload = await verify(token);
@@ -116,5 +105,21 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
       verified.set(token, { caller, until: Math.min(payload.exp * 1000, Date.now() + trustForMs) });
     }
     return { ok: true, caller };
+  }
+
+  return (authorization) => {
+    if (authorization === null || authorization.trim() === "") {
+      return { ok: false, kind: "missing", message: "Authentication required: send Authorization: Bearer <token>" };
+    }
+    const token = BEARER.exec(authorization)?.[1];
+    if (token === undefined) {
+      return { ok: false, kind: "invalid", message: "The Authorization header must be Bearer followed by a JWT" };
+    }
+    const known = verified.get(token);
+    if (known !== undefined) {
+      if (Date.now() < known.until) return { ok: true, caller: known.caller };
+      verified.delete(token);
+    }
+    return verifyNew(token);
   };
 }

@@ -6,14 +6,13 @@ import { recordOf } from "../request-record.js";
 
 export function useMetrics(metrics: GatewayMetrics, graphqlEndpoint: string): Plugin {
   return {
-    async onRequest({ request, url, fetchAPI, endResponse }) {
+    // Not async: only /metrics waits for the registry; an async hook would make
+    // every request's later hooks asynchronous too.
+    onRequest({ request, url, fetchAPI, endResponse }) {
       if (url.pathname === "/metrics" && request.method === "GET") {
-        endResponse(
-          new fetchAPI.Response(await metrics.registry.metrics(), {
-            headers: { "content-type": metrics.registry.contentType },
-          }),
+        return metrics.registry.metrics().then((text) =>
+          endResponse(new fetchAPI.Response(text, { headers: { "content-type": metrics.registry.contentType } })),
         );
-        return;
       }
       if (url.pathname === graphqlEndpoint && request.method !== "OPTIONS") {
         recordOf(request).countedInFlight = true;
