@@ -10,7 +10,7 @@ import { createShareListLoader } from "../upstream/share-list-loader.js";
 import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
 import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
-import { createMetrics, observeAttempt, type GatewayMetrics } from "./metrics.js";
+import { createMetrics, observeAttempt, observeRetry, type GatewayMetrics } from "./metrics.js";
 import { batchPosition, useBatchPosition } from "./plugins/use-batch-position.js";
 import { useBatchLimit } from "./plugins/use-batch-limit.js";
 import { useCallerAuth } from "./plugins/use-caller-auth.js";
@@ -121,6 +121,7 @@ export async function createGateway(
         signal: request.signal,
         headers: upstreamHeaders(request, record.requestId, config.authMode),
         onAttempt: (info) => observeAttempt(metrics, record, info),
+        onRetry: (info) => observeRetry(metrics, info),
       };
       const batch = batchPosition(request, params);
       let otherTokenFields: number | undefined;

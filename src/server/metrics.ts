@@ -57,8 +57,9 @@ export function attemptStatus(info: AttemptInfo): string {
   return NO_ANSWER_STATUS[info.failureCode ?? ""] ?? "no_answer";
 }
 
-/** Why a failed attempt is retried: only no answer, throttling and 500/502/503/504 are. */
-export function retryReason(info: AttemptInfo): string {
+/** Why a failed attempt is retried: no answer, throttling, 500/502/503/504, or a corrected clock skew. */
+export function retryReason(info: AttemptInfo & { clockSkew: boolean }): string {
+  if (info.clockSkew) return "clock_skew";
   if (info.httpStatus === null) return attemptStatus(info);
   if ([500, 502, 503, 504].includes(info.httpStatus)) return `http_${info.httpStatus}`;
   return "throttling";
@@ -69,10 +70,11 @@ export function observeAttempt(metrics: GatewayMetrics, record: RequestRecord, i
   record.upstream.attempts++;
   record.upstream.latencyMs += info.durationMs;
   metrics.upstreamDuration.observe({ operation: info.operation, status: attemptStatus(info) }, info.durationMs / 1000);
-  if (info.attempt > 1) {
-    metrics.upstreamRetries.inc({ operation: info.operation, reason: record.lastFailure.get(info.operation) ?? "unknown" });
-  }
-  if (info.failureCode !== null) record.lastFailure.set(info.operation, retryReason(info));
+}
+
+/** Called when the upstream client retries a failed attempt: counted by the reason of that very attempt. */
+export function observeRetry(metrics: GatewayMetrics, info: AttemptInfo & { clockSkew: boolean }): void {
+  metrics.upstreamRetries.inc({ operation: info.operation, reason: retryReason(info) });
 }
 
 export type RequestResult = "success" | "typed_error" | "rejected" | "unauthenticated" | "error";

@@ -19,8 +19,6 @@ export interface RequestRecord {
   errorCodes: string[];
   executed: boolean;
   upstream: { attempts: number; latencyMs: number };
-  /** Per upstream operation, why its last attempt failed: the reason of the retry that follows. */
-  lastFailure: Map<string, string>;
 }
 
 const records = new WeakMap<Request, RequestRecord>();
@@ -39,7 +37,6 @@ export function recordOf(request: Request): RequestRecord {
       errorCodes: [],
       executed: false,
       upstream: { attempts: 0, latencyMs: 0 },
-      lastFailure: new Map(),
     };
     records.set(request, record);
   }

@@ -46,6 +46,8 @@ export interface CallOptions {
   /** Extra request headers (already filtered by the caller). */
   headers?: Record<string, string>;
   onAttempt?: (info: AttemptInfo) => void;
+  /** Called when a failed attempt is about to be retried, with that attempt's info. */
+  onRetry?: (info: AttemptInfo & { clockSkew: boolean }) => void;
 }
 
 export type CallResult<T> = UpstreamResult<T> & { attempts: number };
@@ -100,13 +102,14 @@ export class UpstreamClient {
       const started = performance.now();
       const perAttempt = Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
       const { result, clockSkewCorrected } = await this.attempt(name, input, perAttempt, options, state);
-      options.onAttempt?.({
+      const info: AttemptInfo = {
         operation: name,
         attempt,
         durationMs: performance.now() - started,
         httpStatus: result.ok ? 200 : result.failure.httpStatus,
         failureCode: result.ok ? null : result.failure.code,
-      });
+      };
+      options.onAttempt?.(info);
       if (result.ok) return { ...result, attempts: attempt };
       // A refusal signed with a skewed clock is worth one more try, whatever its status.
       const clockSkewRetry = clockSkewCorrected && !clockSkewRetried;
@@ -116,6 +119,7 @@ export class UpstreamClient {
       if (clockSkewRetry) clockSkewRetried = true;
       const delay = nextRetryDelayMs(attempt, result.failure.retryAfterSeconds, deadline - Date.now());
       if (delay === null) return { ...result, attempts: attempt };
+      options.onRetry?.({ ...info, clockSkew: clockSkewRetry });
       try {
         await sleep(delay, undefined, { signal: options.signal });
       } catch {
