@@ -14,5 +14,6 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     env: { AWS_EC2_METADATA_DISABLED: "true" },
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
