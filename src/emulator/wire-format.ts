@@ -10,24 +10,15 @@ export interface WireResponse {
   body: unknown;
 }
 
-const ENVELOPE_ERRORS: Record<EmulatorErrorKind, { status: number; code: string }> = {
-  validation: { status: 400, code: "VALIDATION_ERROR" },
-  accessDenied: { status: 403, code: "ACCESS_DENIED" },
-  notFound: { status: 404, code: "NOT_FOUND" },
-  conflict: { status: 409, code: "CONFLICT" },
-  quota: { status: 402, code: "SERVICE_QUOTA_EXCEEDED" },
-  throttling: { status: 429, code: "THROTTLING" },
-  internal: { status: 500, code: "INTERNAL_ERROR" },
-};
-
-const AWS_ERRORS: Record<EmulatorErrorKind, { status: number; type: string }> = {
-  validation: { status: 400, type: "ValidationException" },
-  accessDenied: { status: 403, type: "AccessDeniedException" },
-  notFound: { status: 404, type: "ResourceNotFoundException" },
-  conflict: { status: 409, type: "ConflictException" },
-  quota: { status: 402, type: "ServiceQuotaExceededException" },
-  throttling: { status: 429, type: "ThrottlingException" },
-  internal: { status: 500, type: "InternalServerException" },
+/** Each error kind: its HTTP status, envelope code and AWS error type. */
+const ERRORS: Record<EmulatorErrorKind, { status: number; code: string; type: string }> = {
+  validation: { status: 400, code: "VALIDATION_ERROR", type: "ValidationException" },
+  accessDenied: { status: 403, code: "ACCESS_DENIED", type: "AccessDeniedException" },
+  notFound: { status: 404, code: "NOT_FOUND", type: "ResourceNotFoundException" },
+  conflict: { status: 409, code: "CONFLICT", type: "ConflictException" },
+  quota: { status: 402, code: "SERVICE_QUOTA_EXCEEDED", type: "ServiceQuotaExceededException" },
+  throttling: { status: 429, code: "THROTTLING", type: "ThrottlingException" },
+  internal: { status: 500, code: "INTERNAL_ERROR", type: "InternalServerException" },
 };
 
 /** AWS member name -> the envelope's snake_case field name. */
@@ -37,7 +28,7 @@ function snakeCase(name: string): string {
 
 export function renderError(format: EmulatorFormat, error: EmulatorError): WireResponse {
   if (format === "envelope") {
-    const { status, code } = ENVELOPE_ERRORS[error.kind];
+    const { status, code } = ERRORS[error.kind];
     const body: Record<string, unknown> = { code, message: error.message };
     if (error.fields) body.fields = error.fields.map((f) => ({ field: snakeCase(f.name), message: f.message }));
     if (error.resourceId !== undefined) body.resource_id = error.resourceId;
@@ -46,7 +37,7 @@ export function renderError(format: EmulatorFormat, error: EmulatorError): WireR
     if (error.serviceCode !== undefined) body.service_code = error.serviceCode;
     return { status, headers: {}, body: { success: false, error: body } };
   }
-  const { status, type } = AWS_ERRORS[error.kind];
+  const { status, type } = ERRORS[error.kind];
   const body: Record<string, unknown> = { Message: error.message };
   if (error.kind === "validation") {
     body.Reason = error.fields ? "FIELD_VALIDATION_FAILED" : "CANNOT_PARSE";
