@@ -3,6 +3,7 @@
 // and latency, caller) that never holds a token, credential, cookie or client
 // request token; Prometheus metrics with the contract's names; /health and
 // /readiness; the request ID generated or echoed, and sent upstream.
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken } from "./support/jwks.js";
 import { gql, startGateway } from "./support/gateway.js";
@@ -128,6 +129,34 @@ describe("refused callers are logged too, without their credentials", () => {
       { "idempotency-key": IDEMPOTENCY_KEY, cookie: COOKIE, "x-request-id": "req-anon" },
     );
     await expect.poll(() => linesFor("req-anon").length).toBe(1);
+  });
+});
+
+describe("requests the HTTP parser refuses before yoga", () => {
+  /** Writes raw bytes to the process and returns its whole answer. */
+  function rawRequest(bytes: string): Promise<string> {
+    const { hostname, port } = new URL(gateway.origin);
+    return new Promise((resolve, reject) => {
+      let answer = "";
+      const socket = connect(Number(port), hostname, () => socket.write(bytes));
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+      socket.on("close", () => resolve(answer));
+      socket.on("error", reject);
+      socket.setTimeout(5000, () => socket.destroy());
+    });
+  }
+
+  it("a CR inside a header value gets a JSON 400 with a request ID, and its own log line", async () => {
+    const body = JSON.stringify({ query: "{ __typename }" });
+    const answer = await rawRequest(
+      `POST /graphql HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\nx-note: a\rb\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const requestId = /\r\nx-request-id: ([0-9a-f-]{36})\r\n/.exec(answer)?.[1];
+    expect(requestId).toBeDefined();
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ errors: [{ extensions: { code: "BAD_HTTP_REQUEST" } }] });
+    await expect.poll(() => linesFor(requestId!).length, { timeout: 5000 }).toBe(1);
+    expect(linesFor(requestId!)[0]).toMatchObject({ msg: "request", status: 400 });
   });
 });
 

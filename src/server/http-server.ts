@@ -55,6 +55,25 @@ export async function listen(gateway: Gateway, port: number, host: string, optio
   });
   server.keepAliveTimeout = 5_000;
 
+  // A request Node's HTTP parser refuses (a CR/LF or NUL in a header, a malformed
+  // request line, headers too large) never reaches yoga: answer it as Node
+  // would, but with a JSON body and a request ID, and log it like any request.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const reason = status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request";
+    const requestId = requestIdFrom(null);
+    const body = JSON.stringify({ errors: [{ message: `${reason}: the HTTP request could not be parsed`, extensions: { code: "BAD_HTTP_REQUEST" } }] });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+        `${REQUEST_ID_HEADER}: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    log(jsonLine({ level: "info", msg: "request", requestId, method: null, path: null, status, errors: [error.code ?? "BAD_HTTP_REQUEST"] }));
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
