@@ -32,9 +32,21 @@ async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Prom
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** The request as yoga's parsers see it: its body is the already-checked text (no second Request object). */
+function withText(request: Request, text: string): Request {
+  return new Proxy(request, {
+    get(target, property) {
+      if (property === "text") return () => Promise.resolve(text);
+      if (property === "json") return () => Promise.resolve(text).then((t) => JSON.parse(t) as unknown);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export function useRequestBody(maxBodyBytes: number): Plugin {
   return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    onRequestParse({ request, requestParser, setRequestParser }) {
       if (request.method !== "POST") return;
       if (requestParser === undefined) {
         throw createGraphQLError("Unsupported content type: send the request as application/json", {
@@ -45,9 +57,12 @@ export function useRequestBody(maxBodyBytes: number): Plugin {
       if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
 
       const parse = requestParser;
+      const knownLength = declared !== null && /^\d+$/.test(declared);
       setRequestParser(async (req) => {
         if (req.body === null) return parse(req);
-        const bytes = await readAtMost(req.body, maxBodyBytes);
+        // With a Content-Length (already checked against the limit, and enforced
+        // by Node's parser) the body is read in one go; otherwise chunk by chunk.
+        const bytes = knownLength ? new Uint8Array(await req.arrayBuffer()) : await readAtMost(req.body, maxBodyBytes);
         if (bytes === null) throw bodyTooLarge(maxBodyBytes);
         let text: string;
         try {
@@ -55,9 +70,7 @@ export function useRequestBody(maxBodyBytes: number): Plugin {
         } catch {
           throw badRequest("The request body is not valid UTF-8");
         }
-        const headers = new fetchAPI.Headers(req.headers);
-        headers.delete("content-length"); // a BOM may have been dropped
-        return parse(new fetchAPI.Request(req.url, { method: req.method, headers, body: text }));
+        return parse(withText(req, text));
       });
     },
   };
