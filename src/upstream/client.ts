@@ -252,11 +252,16 @@ function noAnswer(timedOut: boolean, clientGone: boolean): UpstreamFailure {
 }
 
 /** The body as text, or null when it is larger than MAX_RESPONSE_BYTES. */
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: string | null): Promise<string | null> {
+async function readLimited(
+  body: AsyncIterable<Buffer> & { destroy(): void; text(): Promise<string> },
+  contentLength: string | null,
+): Promise<string | null> {
   if (contentLength !== null && Number(contentLength) > MAX_RESPONSE_BYTES) {
     body.destroy();
     return null;
   }
+  // A declared length within the limit bounds the body (undici refuses more): read it in one go.
+  if (contentLength !== null && /^\d+$/.test(contentLength)) return body.text();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
