@@ -34,6 +34,7 @@ export function redact(text: string): string {
   return CREDENTIAL_SHAPES.reduce((out, shape) => out.replace(shape, "[redacted]"), text);
 }
 
-export function jsonLine(fields: Record<string, unknown>): string {
-  return redact(JSON.stringify({ time: new Date().toISOString(), ...fields }));
+/** @param at when it happened (epoch ms), for a line built a little later */
+export function jsonLine(fields: Record<string, unknown>, at: number = Date.now()): string {
+  return redact(JSON.stringify({ time: new Date(at).toISOString(), ...fields }));
 }

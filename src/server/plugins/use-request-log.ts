@@ -13,24 +13,33 @@ export function useRequestLog(write: LogWriter): Plugin {
   return {
     onResponse({ request, response }) {
       const record = recordOf(request);
-      const names = record.operationNames;
-      write(
-        jsonLine({
-          level: "info",
-          msg: "request",
-          requestId: record.requestId,
-          method: request.method,
-          path: new URL(request.url).pathname.slice(0, 200),
-          status: response.status,
-          durationMs: round(performance.now() - record.startedAt),
-          operationName: names.length === 0 ? null : names.map((n) => clip(n ?? "(anonymous)")).join(","),
-          rootFields: [...record.rootFields].sort(),
-          resultTypes: record.resultTypes,
-          errors: record.errorCodes,
-          upstream: { attempts: record.upstream.attempts, latencyMs: round(record.upstream.latencyMs) },
-          caller: record.caller.subject === null ? null : clip(record.caller.subject),
-        }),
-      );
+      const at = Date.now();
+      const durationMs = round(performance.now() - record.startedAt);
+      const status = response.status;
+      // The line is built and written after the response has gone out, off the request's latency.
+      setImmediate(() => {
+        const names = record.operationNames;
+        write(
+          jsonLine(
+            {
+              level: "info",
+              msg: "request",
+              requestId: record.requestId,
+              method: request.method,
+              path: new URL(request.url).pathname.slice(0, 200),
+              status,
+              durationMs,
+              operationName: names.length === 0 ? null : names.map((n) => clip(n ?? "(anonymous)")).join(","),
+              rootFields: [...record.rootFields].sort(),
+              resultTypes: record.resultTypes,
+              errors: record.errorCodes,
+              upstream: { attempts: record.upstream.attempts, latencyMs: round(record.upstream.latencyMs) },
+              caller: record.caller.subject === null ? null : clip(record.caller.subject),
+            },
+            at,
+          ),
+        );
+      });
     },
   };
 }
