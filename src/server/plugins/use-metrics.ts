@@ -23,8 +23,12 @@ export function useMetrics(metrics: GatewayMetrics, graphqlEndpoint: string): Pl
       const record = recordOf(request);
       if (!record.countedInFlight) return;
       record.countedInFlight = false;
-      metrics.inFlight.dec();
-      metrics.requests.inc({ operation: operationLabel(record), result: requestResult(response.status, record) });
+      const status = response.status;
+      // Counted right after the response has gone out, off the request's latency.
+      setImmediate(() => {
+        metrics.inFlight.dec();
+        metrics.requests.inc({ operation: operationLabel(record), result: requestResult(status, record) });
+      });
     },
   };
 }

@@ -19,13 +19,15 @@ import { recordOf } from "../request-record.js";
 
 const instrumented = new WeakSet<GraphQLObjectType>();
 
-async function typeNameOf(value: unknown, context: unknown, info: GraphQLResolveInfo): Promise<string> {
+/** The result's type name; synchronous unless the union resolves types asynchronously. */
+function typeNameOf(value: unknown, context: unknown, info: GraphQLResolveInfo): string | Promise<string> {
   const type = getNamedType(info.returnType);
   if (Array.isArray(value)) return `[${type.name}]`;
   if (isUnionType(type) && type.resolveType && value !== null && typeof value === "object") {
     try {
-      const name = await type.resolveType(value, context, info, type);
+      const name = type.resolveType(value, context, info, type);
       if (typeof name === "string") return name;
+      if (name instanceof Promise) return name.then((n) => (typeof n === "string" ? n : type.name), () => type.name);
     } catch {
       // graphql-js reports a value it cannot resolve; the record just keeps the union's name
     }
@@ -44,7 +46,10 @@ function recordRootResultTypes(schema: GraphQLSchema): void {
       const recording: GraphQLFieldResolver<unknown, unknown> = async (parent, args, context, info) => {
         const value: unknown = await resolve(parent, args, context, info);
         const request = (context as { request?: Request }).request;
-        if (request) recordOf(request).resultTypes.push(await typeNameOf(value, context, info));
+        if (request) {
+          const name = typeNameOf(value, context, info);
+          recordOf(request).resultTypes.push(typeof name === "string" ? name : await name);
+        }
         return value;
       };
       field.resolve = recording;
