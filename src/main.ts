@@ -56,15 +56,8 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     fail(`gateway: cannot listen on ${config.host}:${config.port} (${code})`);
   }
-  const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
-  console.log(`gateway: http://${shownHost}:${http.port}/graphql (upstream ${upstreamUrl})`);
-  if (config.upstreamSigningRegion !== null) {
-    console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
-  }
-  console.log(`gateway: callers AUTH_MODE=${config.authMode}; /health, /readiness, /metrics`);
-
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  stop = async (signal: string): Promise<void> => {
     // A repeated signal does not cut the drain short.
     if (stopping) {
       console.log(`gateway: ${signal} received again, still draining`);
@@ -79,8 +72,22 @@ async function main(): Promise<void> {
     console.log("gateway: stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+
+  const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
+  console.log(`gateway: http://${shownHost}:${http.port}/graphql (upstream ${upstreamUrl})`);
+  if (config.upstreamSigningRegion !== null) {
+    console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
+  }
+  console.log(`gateway: callers AUTH_MODE=${config.authMode}; /health, /readiness, /metrics`);
+}
+
+/** Set once the server listens; a signal before that stops the start-up at once. */
+let stop: ((signal: string) => Promise<void>) | null = null;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stop === null) process.exit(0);
+    void stop(signal);
+  });
 }
 
 await main();
