@@ -45,7 +45,7 @@ if (process.env.PROBE_CHILD !== "1") {
     console.log(
       `getEnveloped probe, ${connections} conns: ${((result.requests / result.elapsedMs) * 1000).toFixed(0)} req/s, ` +
         `p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} µs, CPU ${((cpuTimeUs(server.pid!) - cpu0) / result.requests).toFixed(0)} µs/req, ` +
-        `peak RSS ${peakRssMiB(server.pid!).toFixed(1)} MiB (TypeScript loader included), errors ${result.errors}${result.firstError ? ` (${result.firstError})` : ""}`,
+        `peak RSS ${peakRssMiB(server.pid!).toFixed(1)} MiB (the server runs under tsx: ~50 MiB of it is the TypeScript loader), errors ${result.errors}${result.firstError ? ` (${result.firstError})` : ""}`,
     );
   }
   server.kill("SIGKILL");
