@@ -36,7 +36,8 @@ const pin = (core: number, command: string[]): string[] => (hasTaskset ? ["tasks
 /** package.json's `start` script as an argv (`node <flags> dist/main.js`); BENCH_NODE_FLAGS overrides the flags. */
 function startCommand(): string[] {
   const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: { start: string } };
-  const [node, ...rest] = scripts.start.trim().split(/\s+/);
+  // `exec` lets npm's SIGTERM reach node itself instead of the shell npm runs it in.
+  const [node, ...rest] = scripts.start.trim().replace(/^exec\s+/, "").split(/\s+/);
   if (node !== "node") throw new Error(`unexpected start script: ${scripts.start}`);
   const script = rest.filter((a) => !a.startsWith("--"));
   const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : rest.filter((a) => a.startsWith("--"));

@@ -105,3 +105,48 @@ describe("npm start with no UPSTREAM_URL", () => {
     expect(await exitOf(child)).toBe(0);
   });
 });
+
+describe("npm start, exactly as the README says it", () => {
+  it("builds, serves GraphiQL to a browser and the mutation to a client, and stops on SIGTERM", async () => {
+    let output = "";
+    // Its own process group, so the cleanup reaches the node process npm starts.
+    const child = spawn("npm", ["start"], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
+    const killGroup = (): void => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    };
+    try {
+      await expect.poll(() => output, { timeout: 40_000 }).toMatch(/gateway: http:\/\/localhost:(\d+)\/graphql/);
+      const port = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(output)?.[1];
+      const url = `http://127.0.0.1:${port}/graphql`;
+
+      const page = await fetch(url, { headers: { accept: "text/html,application/xhtml+xml" } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(await page.text()).toContain("<title>Workload share gateway</title>");
+
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `mutation { createWorkloadShare(input: { workloadId: "0123456789abcdef0123456789abcdef", sharedWith: "123456789012", permissionType: READONLY }) { __typename } }`,
+        }),
+      });
+      expect(await response.json()).toEqual({ data: { createWorkloadShare: { __typename: "CreateWorkloadShareSuccess" } } });
+
+      // As an orchestrator stops it: SIGTERM to npm, which passes it on to the gateway.
+      child.kill("SIGTERM");
+      const code = await exitOf(child);
+      expect(output).toContain("gateway: stopped");
+      expect(code).toBe(0);
+    } finally {
+      killGroup();
+    }
+  }, 60_000);
+});
