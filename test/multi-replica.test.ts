@@ -5,10 +5,12 @@
 // transport errors, 502, 503 and 504 with the same token, as a real client
 // would. Nothing is lost, nothing is created twice, and nginx never re-sends a
 // POST on its own.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFault } from "./support/emulator.js";
-import { findNginx, startNginx, type RunningNginx } from "./support/nginx.js";
+import { DEPLOY_CONF, findNginx, startNginx, type RunningNginx } from "./support/nginx.js";
 import { startGatewayProcess, startNodeProcess, type GatewayProcess, type NodeProcess } from "./support/process.js";
 
 const NGINX = findNginx();
@@ -399,5 +401,63 @@ describe.skipIf(skip)("three replicas behind nginx (deploy/nginx.conf), one SIGK
       if (intent.via === "header") viaHeader++;
     }
     expect(viaHeader).toBeGreaterThan(0);
+  });
+
+  it("a tracestate split over two header lines reaches the upstream whole (nginx does not re-set it)", async () => {
+    const requestId = "mr-tracestate-1";
+    const body = JSON.stringify({
+      query: CREATE,
+      variables: { input: { workloadId: LOAD_WORKLOAD, sharedWith: "299999999999", permissionType: "READONLY", clientRequestToken: requestId } },
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        `${nginx?.origin ?? ""}/graphql`,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-request-id": requestId,
+            traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            tracestate: ["first=1", "second=2"],
+          },
+        },
+        (res) => {
+          res.resume();
+          res.once("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.once("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
+    const sent = (await recordedRequests(emulatorUrl)).find((r) => header(r, "x-request-id") === requestId);
+    expect(sent && header(sent, "tracestate")).toBe("first=1, second=2");
+  });
+});
+
+describe("deploy/nginx.conf matches the gateway's defaults (contract: Configuration)", () => {
+  const conf = readFileSync(DEPLOY_CONF, "utf8").replace(/#.*$/gm, "");
+  const directive = (name: string): string[] => [...conf.matchAll(new RegExp(`^\\s*${name}\\s+([^;]*);`, "gm"))].map((m) => m[1] ?? "");
+  const seconds = (value: string | undefined): number => {
+    const match = /^(\d+)(ms|s|m)?$/.exec(value ?? "");
+    if (!match) throw new Error(`not an nginx time: ${value}`);
+    return Number(match[1]) * ({ ms: 0.001, s: 1, m: 60 }[match[2] ?? "s"] ?? 1);
+  };
+
+  it("moves a request to another replica only on error or timeout, never with non_idempotent or on an HTTP status", () => {
+    expect(directive("proxy_next_upstream")).toEqual(["error timeout"]);
+  });
+
+  it("limits bodies to MAX_BODY_BYTES' default of 1048576 bytes", () => {
+    expect(directive("client_max_body_size")).toEqual(["1m"]);
+  });
+
+  it("waits longer for an answer than one field's attempts may take (10 s x 3 attempts)", () => {
+    expect(seconds(directive("proxy_read_timeout")[0])).toBeGreaterThan(30);
+  });
+
+  it("closes idle replica connections before the gateway's 5 s keep-alive timeout does", () => {
+    expect(directive("keepalive").length).toBe(1);
+    expect(seconds(directive("keepalive_timeout")[0])).toBeLessThan(5);
   });
 });
