@@ -19,9 +19,28 @@ export interface GatewayProcess {
 }
 
 export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+  const started = await startNodeProcess(["--import", "tsx", "src/main.ts"], env, /gateway: http:\/\/localhost:(\d+)\/graphql/, timeoutMs);
+  const origin = `http://127.0.0.1:${started.match[1] ?? ""}`;
+  return { ...started, url: `${origin}/graphql`, origin };
+}
+
+export interface NodeProcess {
+  child: ChildProcess;
+  /** The ready line's match. */
+  match: RegExpExecArray;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** SIGKILL if still running (cleanup). */
+  kill(): void;
+}
+
+/** `node <args>` in the project root with a minimal environment; resolves once stdout matches `ready`. */
+export async function startNodeProcess(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 30_000): Promise<NodeProcess> {
   let stdout = "";
   let stderr = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -29,27 +48,25 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
   child.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const port = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${stdout}\n${stderr}`)), timeoutMs);
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${stdout}\n${stderr}`)), timeoutMs);
     const poll = setInterval(() => {
-      const match = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(stdout);
-      if (match?.[1]) {
+      const found = ready.exec(stdout);
+      if (found) {
         clearInterval(poll);
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(found);
       }
     }, 20);
     void exited.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code}:\n${stdout}\n${stderr}`));
+      reject(new Error(`${args.join(" ")} exited with ${code}:\n${stdout}\n${stderr}`));
     });
   });
-  const origin = `http://127.0.0.1:${port}`;
   return {
     child,
-    url: `${origin}/graphql`,
-    origin,
+    match,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
