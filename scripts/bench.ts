@@ -16,6 +16,7 @@
 // reports RSS over time. --quick: short rounds, for a smoke run only.
 // The node on PATH runs everything: PATH=/opt/node24/bin:$PATH npm run bench.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
@@ -48,7 +49,7 @@ const positive = (name: string, value: string | undefined, fallback: number): nu
 const ROUNDS = Math.round(positive("rounds", options.rounds, QUICK ? 2 : 3));
 const SECONDS = positive("seconds", options.seconds, QUICK ? 1 : 4);
 const WARM_UP_MS = QUICK ? 1000 : 3000;
-const SOAK_REQUESTS = QUICK ? 30_000 : 1_000_000;
+const SOAK_REQUESTS = QUICK ? 20_000 : 1_000_000;
 const SOAK_WINDOW_MS = QUICK ? 1000 : 5000;
 const CONNECTIONS = [1, 10, 50] as const;
 const configurationNames = selectConfigurations(options.config);
@@ -257,9 +258,9 @@ if (SOAK) {
   Object.assign(results, { rounds: ROUNDS, seconds: SECONDS, connections: summaries, peakRssMiB50, peakRssWindowed: peakIsWindowed, raw: { rounds, peaks } });
 }
 
-mkdirSync(`${root}/bench-results`, { recursive: true });
+mkdirSync(join(root, "bench-results"), { recursive: true });
 const suffix = `${QUICK ? "-quick" : ""}${SOAK ? "-soak" : ""}`;
-const file = `${root}/bench-results/bench-${new Date().toISOString().replace(/[:.]/g, "-")}${suffix}.json`;
+const file = join(root, "bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}${suffix}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`results: ${file}`);
 for (const s of servers) s.kill();

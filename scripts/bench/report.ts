@@ -102,7 +102,8 @@ export function figures(connections: readonly number[], summaries: Summaries, pe
 const fmt = (n: number | null, digits = 0): string => (n === null || !Number.isFinite(n) ? "–" : n.toFixed(digits));
 
 export function ratio(value: number | null, yardstick: number | null): number | null {
-  return value === null || yardstick === null || !Number.isFinite(value) || !Number.isFinite(yardstick) || yardstick === 0 ? null : value / yardstick;
+  // A yardstick figure at or below 0 (noise can make an added latency negative) gives no meaningful ratio.
+  return value === null || yardstick === null || !Number.isFinite(value) || !Number.isFinite(yardstick) || yardstick <= 0 ? null : value / yardstick;
 }
 
 /** A Markdown table: one row per figure, one column per contender, each gateway cell "absolute (ratio×)". */
