@@ -116,7 +116,7 @@ async function startGateway(name: string): Promise<Server> {
     pid: started.pid,
     kill: () => started.child.kill("SIGTERM"),
     request: graphqlShareRequest(origin, { authorization }),
-    command: command.slice(1).join(" "),
+    command: ["node", ...command.slice(1)].join(" "),
     env: configuration.env ?? {},
     proof,
   };
@@ -134,7 +134,7 @@ async function startYardstick(): Promise<Server> {
     pid: started.pid,
     kill: () => started.child.kill("SIGTERM"),
     request: graphqlShareRequest(`http://127.0.0.1:${started.match[1]}`),
-    command: command.slice(1).join(" "),
+    command: ["node", ...command.slice(1)].join(" "),
     env,
     proof: null,
   };
@@ -162,9 +162,11 @@ const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(d
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   node: process.version,
+  nodePath: process.execPath,
   pinned: canPin,
   quick: QUICK,
   upstream: "scripts/bench/upstream.ts (parses every body)",
+  gatewayEnvironment: { ...PRODUCTION_ENV, JWT_SECRET: "(bench-only HS256 secret)", UPSTREAM_URL: upstreamUrl },
   contenders: servers.map(({ name, command, env, proof }) => ({ name, command, env, productionProof: proof })),
 };
 let failed = false;
