@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { SignJWT } from "jose";
-import { applyOverrides, CONFIGURATIONS, selectConfigurations } from "./bench/configurations.js";
+import { applyOverrides, CONFIGURATIONS, PRODUCTION, selectConfigurations } from "./bench/configurations.js";
 import { runLoad } from "./bench/load.js";
 import { cpuTimeUs, peakRssMiB, resetPeakRss, rssMiB } from "./bench/proc.js";
 import { canPin, pinned, pinSelf, startProcess } from "./bench/processes.js";
@@ -104,7 +104,7 @@ const authorization = `Bearer ${token}`;
 
 async function startGateway(name: string): Promise<Server> {
   const configuration = CONFIGURATIONS[name]!;
-  const flags = configuration.nodeFlags ?? (name === "production" ? envFlags : undefined);
+  const flags = configuration.nodeFlags ?? (name === PRODUCTION ? envFlags : undefined);
   // Exactly what `npm start` runs (compiled dist/main.js and its V8 flags), not a TypeScript loader.
   const command = startCommand(flags);
   const overrides = { ...PRODUCTION_ENV, UPSTREAM_URL: upstreamUrl, ...configuration.env };
@@ -133,7 +133,8 @@ async function startYardstick(): Promise<Server> {
     name: YARDSTICK,
     pid: started.pid,
     kill: () => started.child.kill("SIGTERM"),
-    request: graphqlShareRequest(`http://127.0.0.1:${started.match[1]}`),
+    // The same request bytes as the gateway gets; the plain build ignores the token.
+    request: graphqlShareRequest(`http://127.0.0.1:${started.match[1]}`, { authorization }),
     command: ["node", ...command.slice(1)].join(" "),
     env,
     proof: null,
