@@ -1,95 +1,98 @@
-// npm run bench [-- --soak] [-- --rounds N] [-- --seconds S]
+// npm run bench [-- --quick] [-- --soak] [-- --rounds N] [-- --seconds S] [-- --config NAME[,NAME]]
 //
-// Starts a minimal upstream and the gateway in its production configuration
-// (NODE_ENV=production, caller JWT auth on, limits, logs and metrics on),
-// warms up, then drives createWorkloadShare at 1, 10 and 50 connections in
-// interleaved rounds, side by side with the same load sent straight to the
-// upstream, and prints req/s, p50/p99 latency (µs), the gateway's CPU time per
-// request, peak RSS and errors, with the ratios. Results also go to
-// bench-results/bench-<time>.json. With --soak it sends 1,000,000 requests and
-// reports RSS over time.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// Starts a minimal upstream, the gateway exactly as `npm start` runs it in its
+// production configuration (NODE_ENV=production, caller JWT auth on, limits,
+// logs and metrics on; proven before measuring), and the plain yoga build of
+// scripts/bench/plain-yoga.ts as the yardstick. Servers under test run alone on
+// core 0; the upstream and the load generator (this process) on core 1. After
+// a warm-up it drives createWorkloadShare at 1, 10 and 50 connections in
+// interleaved rounds, each beside the same load sent straight to the upstream,
+// and prints every figure absolute and as a ratio to the plain build: CPU
+// µs/request, p50/p99 added over the direct call, peak RSS at 50 connections,
+// req/s, errors (every response's body checked). Medians of the rounds. Extra
+// gateway configurations (scripts/bench/configurations.ts) run as more columns
+// with --config. Results go to bench-results/bench-<time>.json. --soak sends
+// 1,000,000 requests at 50 connections to each gateway configuration and
+// reports RSS over time. --quick: short rounds, for a smoke run only.
+// The node on PATH runs everything: PATH=/opt/node24/bin:$PATH npm run bench.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build } from "esbuild";
 import { SignJWT } from "jose";
-import { percentile, runLoad, type LoadResult } from "./bench/load.js";
-import { cpuTimeUs, peakRssMiB, rssMiB } from "./bench/proc.js";
+import { applyOverrides, CONFIGURATIONS, PRODUCTION, selectConfigurations } from "./bench/configurations.js";
+import { runLoad } from "./bench/load.js";
+import { cpuTimeUs, peakRssMiB, resetPeakRss, rssMiB } from "./bench/proc.js";
+import { canPin, pinned, pinSelf, startProcess } from "./bench/processes.js";
+import { proveProductionSettings, type ProductionProof } from "./bench/production-proof.js";
+import { DIRECT, figures, measured, median, ratioTable, summarize, targets, YARDSTICK, type Measured, type Summaries } from "./bench/report.js";
+import { directShareRequest, graphqlShareRequest, type BenchRequest } from "./bench/workload.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+const { values: options } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    soak: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    seconds: { type: "string" },
+    config: { type: "string", multiple: true, default: [] },
+  },
+});
+const QUICK = options.quick;
+const SOAK = options.soak;
+const positive = (name: string, value: string | undefined, fallback: number): number => {
+  const n = value === undefined ? fallback : Number(value);
+  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
+  return n;
 };
-const SOAK = args.includes("--soak");
-const ROUNDS = option("--rounds", 3);
-const SECONDS = option("--seconds", 4);
-const CONNECTIONS = [1, 10, 50];
-const WORKLOAD = "0123456789abcdef0123456789abcdef";
+const ROUNDS = Math.round(positive("rounds", options.rounds, QUICK ? 2 : 3));
+const SECONDS = positive("seconds", options.seconds, QUICK ? 1 : 4);
+const WARM_UP_MS = QUICK ? 1000 : 3000;
+const SOAK_REQUESTS = QUICK ? 20_000 : 1_000_000;
+const SOAK_WINDOW_MS = QUICK ? 1000 : 5000;
+const CONNECTIONS = [1, 10, 50] as const;
+const configurationNames = selectConfigurations(options.config);
+
 const JWT_SECRET = "bench-only-secret-0123456789abcdef0123456789abcdef";
 const ISSUER = "https://issuer.bench.local/";
 const AUDIENCE = "workload-share-gateway";
+const PRODUCTION_ENV = {
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  PORT: "0",
+  AUTH_MODE: "jwt",
+  JWT_SECRET,
+  JWT_ISSUER: ISSUER,
+  JWT_AUDIENCE: AUDIENCE,
+};
 
-const hasTaskset = spawnSync("taskset", ["--version"]).status === 0 && (await import("node:os")).cpus().length >= 2;
-const pin = (core: number, command: string[]): string[] => (hasTaskset ? ["taskset", "-c", String(core), ...command] : command);
-
-/** package.json's `start` script as an argv (`node <flags> dist/main.js`); BENCH_NODE_FLAGS overrides the flags. */
-function startCommand(): string[] {
+/** package.json's `start` script as an argv (`node <flags> dist/main.js`) with the node on PATH; `flags` replaces its V8 flags. */
+function startCommand(flags?: string[]): string[] {
   const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: { start: string } };
   // `exec` lets npm's SIGTERM reach node itself instead of the shell npm runs it in.
   const [node, ...rest] = scripts.start.trim().replace(/^exec\s+/, "").split(/\s+/);
   if (node !== "node") throw new Error(`unexpected start script: ${scripts.start}`);
   const script = rest.filter((a) => !a.startsWith("--"));
-  const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : rest.filter((a) => a.startsWith("--"));
-  return [process.execPath, ...flags, ...script];
+  return [process.execPath, ...(flags ?? rest.filter((a) => a.startsWith("--"))), ...script];
+}
+/** BENCH_NODE_FLAGS="…" replaces the start script's V8 flags of the production configuration. */
+const envFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : undefined;
+
+interface Server {
+  name: string;
+  pid: number;
+  kill(): void;
+  request: BenchRequest;
+  command: string;
+  env: Record<string, string | null>;
+  proof: ProductionProof | null;
 }
 
-const children: ChildProcess[] = [];
-process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
-
-function startProcess(command: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const [file, ...rest] = command;
-  const child = spawn(file!, rest, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString();
-      const match = ready.exec(seen);
-      if (match) {
-        child.stdout?.off("data", onData);
-        child.stdout?.resume();
-        resolve({ child, match });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (c: Buffer) => (seen += c.toString()));
-    child.once("exit", (code) => reject(new Error(`${command.join(" ")} exited with ${code}:\n${seen}`)));
-  });
-}
-
-// The bench process (load generator) and the upstream share core 1; the gateway gets core 0.
-if (hasTaskset) spawnSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
-
-const upstream = await startProcess(pin(1, [process.execPath, "--import", "tsx", "scripts/bench/upstream.ts"]), {}, /^(\d+)\n/);
+pinSelf(1);
+const upstream = await startProcess(pinned(1, [process.execPath, "--import", "tsx", "scripts/bench/upstream.ts"]), root, applyOverrides(process.env), /^(\d+)\n/);
 const upstreamUrl = `http://127.0.0.1:${upstream.match[1]}`;
-const gateway = await startProcess(
-  // Exactly what `npm start` runs (compiled dist/main.js and its V8 flags), not a TypeScript loader.
-  pin(0, startCommand()),
-  {
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    UPSTREAM_URL: upstreamUrl,
-    AUTH_MODE: "jwt",
-    JWT_SECRET,
-    JWT_ISSUER: ISSUER,
-    JWT_AUDIENCE: AUDIENCE,
-  },
-  /gateway: http:\/\/[^:]+:(\d+)\/graphql/,
-);
-const gatewayPid = gateway.child.pid!;
-const gatewayUrl = `http://127.0.0.1:${gateway.match[1]}`;
+const directRequest = directShareRequest(upstreamUrl);
 
 const token = await new SignJWT({ scope: "workload-shares:write workload-shares:read" })
   .setProtectedHeader({ alg: "HS256" })
@@ -98,173 +101,172 @@ const token = await new SignJWT({ scope: "workload-shares:write workload-shares:
   .setSubject("bench")
   .setExpirationTime("2h")
   .sign(new TextEncoder().encode(JWT_SECRET));
+const authorization = `Bearer ${token}`;
 
-const QUERY = `mutation Share($input: CreateWorkloadShareInput!) { createWorkloadShare(input: $input) {
-  __typename ... on CreateWorkloadShareSuccess { clientRequestToken share { id createdAt } } ... on Error { code } } }`;
-const gatewayRequest = {
-  url: gatewayUrl,
-  path: "/graphql",
-  method: "POST" as const,
-  headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-  body: JSON.stringify({ query: QUERY, variables: { input: { workloadId: WORKLOAD, sharedWith: "123456789012", permissionType: "READONLY" } }, operationName: "Share" }),
-  check: (status: number, body: string) => status === 200 && body.includes('"__typename":"CreateWorkloadShareSuccess"'),
-};
-const directRequest = {
-  url: upstreamUrl,
-  path: `/workloads/${WORKLOAD}/shares`,
-  method: "POST" as const,
-  headers: { "content-type": "application/json", accept: "application/json" },
-  body: JSON.stringify({ SharedWith: "123456789012", PermissionType: "READONLY", ClientRequestToken: "6f1c3e1a-8d8e-4c55-9d0e-0d5b7e0c1a11" }),
-  check: (status: number, body: string) => status === 200 && body.includes('"success":true'),
-};
-
-// Prove production settings are on: no token is refused, and so is an over-deep document.
-const unauthenticated = await fetch(`${gatewayUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: gatewayRequest.body });
-if (unauthenticated.status !== 401) throw new Error(`caller auth is not on: a request without a token got ${unauthenticated.status}`);
-// 20 levels of share -> workload -> shares: over MAX_DEPTH (12).
-let deepSelection = "id";
-for (let i = 0; i < 5; i++) deepSelection = `shares { ... on WorkloadShareConnection { edges { node { workload { ${deepSelection} } } } } }`;
-const deep = `{ workloadShares(workloadId: "${WORKLOAD}") { ... on WorkloadShareConnection { edges { node { workload { ${deepSelection} } } } } } }`;
-const limited = await fetch(`${gatewayUrl}/graphql`, { method: "POST", headers: gatewayRequest.headers, body: JSON.stringify({ query: deep }) });
-if (limited.status < 400 || limited.status >= 500) throw new Error(`limits are not on: a document over MAX_DEPTH got ${limited.status}`);
-console.log(`production settings: no token -> HTTP ${unauthenticated.status}; a document over MAX_DEPTH -> HTTP ${limited.status}`);
-console.log(`pinning: ${hasTaskset ? "gateway on core 0, upstream and load generator on core 1 (taskset)" : "none (taskset or a second core is missing)"}`);
-
-interface Measured {
-  rps: number;
-  p50Us: number;
-  p99Us: number;
-  errors: number;
-  requests: number;
-  cpuUsPerRequest: number | null;
-  firstError: string | null;
-}
-
-function summarize(result: LoadResult, cpuUs: number | null): Measured {
-  const sorted = result.latenciesUs.slice().sort();
+async function startGateway(name: string): Promise<Server> {
+  const configuration = CONFIGURATIONS[name]!;
+  const flags = configuration.nodeFlags ?? (name === PRODUCTION ? envFlags : undefined);
+  // Exactly what `npm start` runs (compiled dist/main.js and its V8 flags), not a TypeScript loader.
+  const command = startCommand(flags);
+  const overrides = { ...PRODUCTION_ENV, UPSTREAM_URL: upstreamUrl, ...configuration.env };
+  const started = await startProcess(pinned(0, command), root, applyOverrides(process.env, overrides), /gateway: http:\/\/[^:]+:(\d+)\/graphql/);
+  const origin = `http://127.0.0.1:${started.match[1]}`;
+  const proof = configuration.proveProductionSettings === false ? null : await proveProductionSettings(origin, authorization);
   return {
-    rps: (result.requests / result.elapsedMs) * 1000,
-    p50Us: percentile(sorted, 50),
-    p99Us: percentile(sorted, 99),
-    errors: result.errors,
-    requests: result.requests,
-    cpuUsPerRequest: cpuUs === null ? null : cpuUs / Math.max(1, result.requests),
-    firstError: result.firstError,
+    name,
+    pid: started.pid,
+    kill: () => started.child.kill("SIGTERM"),
+    request: graphqlShareRequest(origin, { authorization }),
+    command: ["node", ...command.slice(1)].join(" "),
+    env: configuration.env ?? {},
+    proof,
   };
 }
 
-async function measureGateway(connections: number, durationMs: number): Promise<Measured> {
-  const cpu0 = cpuTimeUs(gatewayPid);
-  const result = await runLoad({ ...gatewayRequest, connections, durationMs });
-  return summarize(result, cpuTimeUs(gatewayPid) - cpu0);
+async function startYardstick(): Promise<Server> {
+  // Compiled like dist/ (esbuild, file by file): no TypeScript loader in the measured process.
+  const outfile = `${root}/dist-bench/plain-yoga.js`;
+  await build({ entryPoints: [`${root}/scripts/bench/plain-yoga.ts`], outfile, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
+  const command = [process.execPath, "dist-bench/plain-yoga.js"];
+  const env = { NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", UPSTREAM_URL: upstreamUrl };
+  const started = await startProcess(pinned(0, command), root, applyOverrides(process.env, env), /plain-yoga: http:\/\/[^:]+:(\d+)\/graphql/);
+  return {
+    name: YARDSTICK,
+    pid: started.pid,
+    kill: () => started.child.kill("SIGTERM"),
+    // The same request bytes as the gateway gets; the plain build ignores the token.
+    request: graphqlShareRequest(`http://127.0.0.1:${started.match[1]}`, { authorization }),
+    command: ["node", ...command.slice(1)].join(" "),
+    env,
+    proof: null,
+  };
 }
 
-async function measureDirect(connections: number, durationMs: number): Promise<Measured> {
-  return summarize(await runLoad({ ...directRequest, connections, durationMs }), null);
+const gateways: Server[] = [];
+for (const name of configurationNames) gateways.push(await startGateway(name));
+const servers = SOAK ? gateways : [await startYardstick(), ...gateways];
+
+console.log(`node ${process.version} (${process.execPath})`);
+console.log(`pinning: ${canPin ? "servers under test on core 0, upstream and load generator on core 1 (taskset)" : "none (taskset or a second core is missing)"}`);
+for (const s of servers) {
+  const proof = s.proof ? `; production settings: no token -> HTTP ${s.proof.withoutTokenStatus}, a document over MAX_DEPTH -> HTTP ${s.proof.overMaxDepthStatus}` : "";
+  console.log(`${s.name}: ${s.command}${proof}`);
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
-};
+async function measure(server: Server | null, connections: number, durationMs: number): Promise<Measured> {
+  const request = server?.request ?? directRequest;
+  const cpu0 = server ? cpuTimeUs(server.pid) : 0;
+  const result = await runLoad({ ...request, connections, durationMs });
+  return measured(result, server ? cpuTimeUs(server.pid) - cpu0 : null);
+}
+
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : "-");
-
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   node: process.version,
-  pinned: hasTaskset,
-  settings: "NODE_ENV=production, AUTH_MODE=jwt (HS256), limits, metrics and logs at production levels",
-  command: startCommand().slice(1).join(" "),
+  nodePath: process.execPath,
+  pinned: canPin,
+  quick: QUICK,
+  upstream: "scripts/bench/upstream.ts (parses every body)",
+  gatewayEnvironment: { ...PRODUCTION_ENV, JWT_SECRET: "(bench-only HS256 secret)", UPSTREAM_URL: upstreamUrl },
+  contenders: servers.map(({ name, command, env, proof }) => ({ name, command, env, productionProof: proof })),
 };
+let failed = false;
 
 if (SOAK) {
-  console.log("soak: 1,000,000 requests at 50 connections");
-  await measureGateway(10, 3000);
-  const samples: { requests: number; rssMiB: number }[] = [];
-  let total = 0;
-  let errors = 0;
-  while (total < 1_000_000) {
-    const r = await measureGateway(50, 5000);
-    total += r.requests;
-    errors += r.errors;
-    samples.push({ requests: total, rssMiB: rssMiB(gatewayPid) });
-    console.log(`  ${String(total).padStart(8)} requests  RSS ${fmt(rssMiB(gatewayPid), 1)} MiB  ${fmt(r.rps)} req/s  errors ${r.errors}`);
+  const soaks: Record<string, unknown> = {};
+  for (const gateway of gateways) {
+    console.log(`soak (${gateway.name}): ${SOAK_REQUESTS.toLocaleString("en")} requests at 50 connections`);
+    await measure(gateway, 10, WARM_UP_MS);
+    const samples: { requests: number; rssMiB: number }[] = [];
+    let total = 0;
+    let errors = 0;
+    while (total < SOAK_REQUESTS) {
+      const r = await measure(gateway, 50, SOAK_WINDOW_MS);
+      total += r.requests;
+      errors += r.errors;
+      samples.push({ requests: total, rssMiB: rssMiB(gateway.pid) });
+      console.log(`  ${String(total).padStart(8)} requests  RSS ${fmt(rssMiB(gateway.pid), 1)} MiB  ${fmt(r.rps)} req/s  errors ${r.errors}`);
+      if (r.firstError) console.log(`  first error: ${r.firstError}`);
+    }
+    // After warm-up (the first 20% of samples), RSS levels off when the median of
+    // every window of 5 samples stays within ±10% of the overall median; single
+    // samples also show the garbage collector's sawtooth, reported as they are.
+    const settled = samples.slice(Math.ceil(samples.length * 0.2)).map((s) => s.rssMiB);
+    const mid = median(settled);
+    const windows = settled.slice(0, Math.max(1, settled.length - 4)).map((_, i) => median(settled.slice(i, i + 5)));
+    const spread = Math.max(...windows.map((w) => Math.abs(w - mid) / mid));
+    const firstQuarter = median(settled.slice(0, Math.max(1, Math.floor(settled.length / 4))));
+    const lastQuarter = median(settled.slice(-Math.max(1, Math.floor(settled.length / 4))));
+    console.log(
+      `soak (${gateway.name}): ${total} requests, ${errors} errors; RSS after warm-up: median ${fmt(mid, 1)} MiB, ` +
+        `samples ${fmt(Math.min(...settled), 1)}-${fmt(Math.max(...settled), 1)} MiB (GC sawtooth), ` +
+        `5-sample medians within ±${fmt(spread * 100, 1)}%, first/last quarter ${fmt(firstQuarter, 1)}/${fmt(lastQuarter, 1)} MiB: ` +
+        `${spread <= 0.1 ? "flat (target ±10%)" : "NOT flat (target ±10%)"}`,
+    );
+    if (errors > 0) failed = true;
+    soaks[gateway.name] = { total, errors, samples, settledMedianMiB: mid, windowMaxDeviation: spread, firstQuarter, lastQuarter };
   }
-  // After warm-up (the first 20% of samples), RSS levels off when the median of
-  // every window of 5 samples stays within ±10% of the overall median; single
-  // samples also show the garbage collector's sawtooth, reported as they are.
-  const settled = samples.slice(Math.ceil(samples.length * 0.2)).map((s) => s.rssMiB);
-  const mid = median(settled);
-  const windows = settled.slice(0, Math.max(1, settled.length - 4)).map((_, i) => median(settled.slice(i, i + 5)));
-  const spread = Math.max(...windows.map((w) => Math.abs(w - mid) / mid));
-  const firstQuarter = median(settled.slice(0, Math.max(1, Math.floor(settled.length / 4))));
-  const lastQuarter = median(settled.slice(-Math.max(1, Math.floor(settled.length / 4))));
-  console.log(
-    `soak: ${total} requests, ${errors} errors; RSS after warm-up: median ${fmt(mid, 1)} MiB, ` +
-      `samples ${fmt(Math.min(...settled), 1)}-${fmt(Math.max(...settled), 1)} MiB (GC sawtooth), ` +
-      `5-sample medians within ±${fmt(spread * 100, 1)}%, first/last quarter ${fmt(firstQuarter, 1)}/${fmt(lastQuarter, 1)} MiB: ` +
-      `${spread <= 0.1 ? "flat (target ±10%)" : "NOT flat (target ±10%)"}`,
-  );
-  Object.assign(results, { soak: { total, errors, samples, settledMedianMiB: mid, windowMaxDeviation: spread, firstQuarter, lastQuarter } });
+  Object.assign(results, { soak: soaks });
 } else {
-  console.log(`warm-up, then ${ROUNDS} interleaved rounds of ${SECONDS} s per connection count`);
-  await measureGateway(10, 3000);
-  await measureDirect(10, 1000);
-  const rounds: Record<number, { gateway: Measured[]; direct: Measured[] }> = {};
-  for (const c of CONNECTIONS) rounds[c] = { gateway: [], direct: [] };
-  let peak50 = 0;
-  for (let round = 1; round <= ROUNDS; round++) {
+  console.log(`warm-up, then ${ROUNDS} interleaved rounds of ${SECONDS} s per connection count and contender${QUICK ? " (--quick: a smoke run, not figures)" : ""}`);
+  for (const s of servers) await measure(s, 10, WARM_UP_MS);
+  await measure(null, 10, WARM_UP_MS / 3);
+  const rounds: Record<number, Record<string, Measured[]>> = {};
+  for (const c of CONNECTIONS) rounds[c] = Object.fromEntries([DIRECT, ...servers.map((s) => s.name)].map((n) => [n, []]));
+  const peaks: Record<string, number[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
+  let peakIsWindowed = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round starts with another contender, so none is always measured right after the same neighbour.
+    const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
     for (const c of CONNECTIONS) {
-      rounds[c]!.gateway.push(await measureGateway(c, SECONDS * 1000));
-      if (c === 50) peak50 = Math.max(peak50, peakRssMiB(gatewayPid));
-      rounds[c]!.direct.push(await measureDirect(c, SECONDS * 1000));
+      rounds[c]![DIRECT]!.push(await measure(null, c, SECONDS * 1000));
+      for (const s of order) {
+        if (c === 50) peakIsWindowed = resetPeakRss(s.pid) && peakIsWindowed;
+        rounds[c]![s.name]!.push(await measure(s, c, SECONDS * 1000));
+        if (c === 50) peaks[s.name]!.push(peakRssMiB(s.pid));
+      }
+    }
+    process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
+  }
+  const summaries: Summaries = {};
+  for (const c of CONNECTIONS) {
+    const direct = rounds[c]![DIRECT]!;
+    summaries[c] = Object.fromEntries(Object.entries(rounds[c]!).map(([name, ms]) => [name, summarize(ms, name === DIRECT ? null : direct)]));
+  }
+  const peakRssMiB50 = Object.fromEntries(Object.entries(peaks).map(([name, ps]) => [name, Math.max(...ps)]));
+  const contenders = [DIRECT, ...servers.map((s) => s.name)];
+
+  console.log("");
+  console.log(`Node ${process.version}; medians of ${ROUNDS} interleaved rounds of ${SECONDS} s; "(r×)" = ÷ ${YARDSTICK} in the same run`);
+  console.log(ratioTable(contenders, figures(CONNECTIONS, summaries, peakRssMiB50)));
+  console.log(
+    peakIsWindowed
+      ? "peak RSS: the highest VmHWM over the 50-connection rounds, reset before each (clear_refs)"
+      : "peak RSS: the process's lifetime VmHWM (the kernel refused a reset)",
+  );
+  for (const c of CONNECTIONS) {
+    for (const name of contenders) {
+      const s = summaries[c]![name]!;
+      if (s.errors > 0) {
+        failed = true;
+        console.log(`ERRORS: ${name} at ${c} conns: ${s.errors} of ${s.requests}; first: ${s.firstError}`);
+      }
     }
   }
-  console.log("");
-  console.log("conns | target   |    req/s | p50 µs | p99 µs | CPU µs/req | errors | gateway/direct");
-  const table: Record<string, unknown> = {};
-  for (const c of CONNECTIONS) {
-    const g = rounds[c]!.gateway;
-    const d = rounds[c]!.direct;
-    const row = {
-      gateway: {
-        rps: median(g.map((m) => m.rps)),
-        p50Us: median(g.map((m) => m.p50Us)),
-        p99Us: median(g.map((m) => m.p99Us)),
-        cpuUsPerRequest: median(g.map((m) => m.cpuUsPerRequest ?? NaN)),
-        errors: g.reduce((n, m) => n + m.errors, 0),
-        firstError: g.find((m) => m.firstError)?.firstError ?? null,
-      },
-      direct: {
-        rps: median(d.map((m) => m.rps)),
-        p50Us: median(d.map((m) => m.p50Us)),
-        p99Us: median(d.map((m) => m.p99Us)),
-        errors: d.reduce((n, m) => n + m.errors, 0),
-      },
-      rounds: { gateway: g, direct: d },
-    };
-    table[c] = row;
-    console.log(
-      `${String(c).padStart(5)} | gateway  | ${fmt(row.gateway.rps).padStart(8)} | ${fmt(row.gateway.p50Us).padStart(6)} | ${fmt(row.gateway.p99Us).padStart(6)} | ${fmt(row.gateway.cpuUsPerRequest).padStart(10)} | ${String(row.gateway.errors).padStart(6)} | ${fmt(row.gateway.rps / row.direct.rps, 2)}x req/s`,
-    );
-    console.log(
-      `${String(c).padStart(5)} | direct   | ${fmt(row.direct.rps).padStart(8)} | ${fmt(row.direct.p50Us).padStart(6)} | ${fmt(row.direct.p99Us).padStart(6)} |          - | ${String(row.direct.errors).padStart(6)} | +${fmt(row.gateway.p50Us - row.direct.p50Us)} µs p50 added`,
-    );
-    if (row.gateway.firstError) console.log(`        first gateway error: ${row.gateway.firstError}`);
+  for (const g of gateways) {
+    console.log("");
+    console.log(`targets for ${g.name} (issue 13, ratios to ${YARDSTICK}):`);
+    for (const t of targets(g.name, summaries, peakRssMiB50)) console.log(`  ${t.met ? "✔" : "✘"} ${t.label}: ${t.detail}`);
   }
-  const c1 = table[1] as { gateway: { p50Us: number }; direct: { p50Us: number } };
-  const c10 = table[10] as { gateway: { cpuUsPerRequest: number } };
-  console.log("");
-  console.log(`gateway CPU per request at 10 connections: ${fmt(c10.gateway.cpuUsPerRequest)} µs (target <= 250, goal <= 170)`);
-  console.log(`p50 latency added at 1 connection: ${fmt((c1.gateway.p50Us - c1.direct.p50Us) / 1000, 3)} ms (target <= 0.4)`);
-  console.log(`peak RSS during the 50-connection rounds: ${fmt(peak50, 1)} MiB (target <= 150)`);
-  Object.assign(results, { connections: table, peakRssMiB50: peak50 });
+  Object.assign(results, { rounds: ROUNDS, seconds: SECONDS, connections: summaries, peakRssMiB50, peakRssWindowed: peakIsWindowed, raw: { rounds, peaks } });
 }
 
-mkdirSync(`${root}/bench-results`, { recursive: true });
-const file = `${root}/bench-results/bench-${new Date().toISOString().replace(/[:.]/g, "-")}${SOAK ? "-soak" : ""}.json`;
+mkdirSync(join(root, "bench-results"), { recursive: true });
+const suffix = `${QUICK ? "-quick" : ""}${SOAK ? "-soak" : ""}`;
+const file = join(root, "bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}${suffix}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`results: ${file}`);
-gateway.child.kill("SIGTERM");
+for (const s of servers) s.kill();
 upstream.child.kill("SIGTERM");
-process.exit(0);
+process.exit(failed ? 1 : 0);

@@ -4,7 +4,7 @@
 // CSRF, body checks, caller auth, request log or metrics). It bounds what a
 // "faster path" around the Fetch API adapter could save; see README Performance.
 //   node --import tsx scripts/bench/enveloped-probe.ts   (after npm run build)
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,28 +15,19 @@ import { createGateway } from "../../src/server/gateway.js";
 import { UpstreamClient } from "../../src/upstream/client.js";
 import { runLoad } from "./load.js";
 import { cpuTimeUs, peakRssMiB } from "./proc.js";
+import { pinned, pinSelf } from "./processes.js";
+import { graphqlShareRequest } from "./workload.js";
 
 if (process.env.PROBE_CHILD !== "1") {
   // Parent: start the upstream (core 1), this file again as the server (core 0), and drive load from here (core 1).
-  const pinned = spawnSync("taskset", ["--version"]).status === 0;
-  const pin = (core: number, argv: string[]) => (pinned ? ["taskset", "-c", String(core), ...argv] : argv);
-  if (pinned) spawnSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
-  const [u, ...ua] = pin(1, [process.execPath, "--import", "tsx", "scripts/bench/upstream.ts"]);
+  pinSelf(1);
+  const [u, ...ua] = pinned(1, [process.execPath, "--import", "tsx", "scripts/bench/upstream.ts"]);
   const upstream = spawn(u!, ua, { stdio: ["ignore", "pipe", "inherit"] });
   const upstreamPort = String((await once(upstream.stdout!, "data"))[0]).trim();
-  const [s, ...sa] = pin(0, [process.execPath, "--import", "tsx", "scripts/bench/enveloped-probe.ts"]);
+  const [s, ...sa] = pinned(0, [process.execPath, "--import", "tsx", "scripts/bench/enveloped-probe.ts"]);
   const server = spawn(s!, sa, { env: { ...process.env, PROBE_CHILD: "1", UPSTREAM_PORT: upstreamPort }, stdio: ["ignore", "pipe", "inherit"] });
   const port = String((await once(server.stdout!, "data"))[0]).trim();
-  const QUERY = `mutation Share($input: CreateWorkloadShareInput!) { createWorkloadShare(input: $input) {
-    __typename ... on CreateWorkloadShareSuccess { clientRequestToken share { id createdAt } } ... on Error { code } } }`;
-  const request = {
-    url: `http://127.0.0.1:${port}`,
-    path: "/graphql",
-    method: "POST" as const,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: QUERY, variables: { input: { workloadId: "0123456789abcdef0123456789abcdef", sharedWith: "123456789012", permissionType: "READONLY" } }, operationName: "Share" }),
-    check: (status: number, body: string) => status === 200 && body.includes('"__typename":"CreateWorkloadShareSuccess"'),
-  };
+  const request = graphqlShareRequest(`http://127.0.0.1:${port}`);
   await runLoad({ ...request, connections: 10, durationMs: 3000 });
   for (const connections of [1, 10, 50]) {
     const cpu0 = cpuTimeUs(server.pid!);

@@ -1,5 +1,5 @@
 // Reads a process's CPU time and memory from /proc (Linux).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100;
 
@@ -25,4 +25,14 @@ export function rssMiB(pid: number): number {
 
 export function peakRssMiB(pid: number): number {
   return statusKiB(pid, "VmHWM") / 1024;
+}
+
+/** Resets the peak RSS (VmHWM) to the current RSS; false where the kernel refuses. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
 }

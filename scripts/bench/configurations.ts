@@ -1,0 +1,61 @@
+// The gateway configurations the bench can run side by side in one run.
+// `production` always runs; `npm run bench -- --config NAME` adds another
+// (repeat the option or separate names with commas). Each entry starts the
+// same `npm start` command with environment overrides on top of the bench's
+// production environment (a value of null removes a variable) and, where
+// given, other V8 flags. To measure a new feature switched on, add a row:
+//
+//   policy: {
+//     description: "production + the Cedar share policy",
+//     env: { SHARE_POLICY: "policies/bench.cedar" },
+//   },
+//
+// and run `npm run bench -- --config policy`: its figures appear as one more
+// column, as ratios to the plain yoga build measured in the same rounds.
+
+export interface GatewayConfiguration {
+  description: string;
+  /** Environment overrides on top of the bench's production environment; null unsets a variable. */
+  env?: Record<string, string | null>;
+  /** V8 flags instead of those of package.json's start script (e.g. [] for none). */
+  nodeFlags?: string[];
+  /**
+   * Whether the bench proves production settings before measuring (a request
+   * without a token gets 401, a document over MAX_DEPTH a 4xx). Default true;
+   * set false only for a configuration that switches auth or limits off on purpose.
+   */
+  proveProductionSettings?: boolean;
+}
+
+export const PRODUCTION = "production";
+
+export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
+  [PRODUCTION]: {
+    description: "npm start as shipped: NODE_ENV=production, AUTH_MODE=jwt (HS256), limits, CSRF, metrics, request log",
+  },
+  "no-heap-flags": {
+    description: "production without the start script's V8 heap flags: the price of the flags in CPU, tails and memory",
+    nodeFlags: [],
+  },
+};
+
+/** `production` first, then the named extra configurations in the order given; an unknown name throws. */
+export function selectConfigurations(names: readonly string[]): string[] {
+  const requested = names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean);
+  const unknown = requested.filter((n) => !(n in CONFIGURATIONS));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench configuration ${unknown.join(", ")}; known: ${Object.keys(CONFIGURATIONS).join(", ")}`);
+  }
+  return [...new Set([PRODUCTION, ...requested])];
+}
+
+/** The process environment with a configuration's overrides applied. */
+export function applyOverrides(base: Record<string, string | undefined>, overrides: Record<string, string | null> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === null) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}

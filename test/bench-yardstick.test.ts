@@ -1,0 +1,113 @@
+// The bench's yardstick (scripts/bench/plain-yoga.ts) must answer the very
+// document the bench sends, with the gateway's result shape, or its figures
+// compare nothing. No timings here: `npm run bench` measures.
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyOverrides, selectConfigurations } from "../scripts/bench/configurations.js";
+import { createPlainYoga } from "../scripts/bench/plain-yoga.js";
+import { createBenchUpstream } from "../scripts/bench/upstream.js";
+import { isShareSuccess, SHARE_REQUEST_BODY } from "../scripts/bench/workload.js";
+import { startGateway, type TestGateway } from "./support/gateway.js";
+
+async function listenOnLoopback(server: Server): Promise<string> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+async function postShare(graphqlUrl: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: SHARE_REQUEST_BODY });
+  return { status: response.status, text: await response.text() };
+}
+
+/** The keys of a JSON value, recursively: the result's shape without its values. */
+function shapeOf(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return typeof value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "__typename" ? v : shapeOf(v)]));
+}
+
+describe("the plain yoga yardstick answers the bench's mutation like the gateway", () => {
+  const upstream = createBenchUpstream();
+  let upstreamUrl: string;
+  let yardstick: ReturnType<typeof createPlainYoga>;
+  let yardstickServer: Server;
+  let yardstickUrl: string;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    upstreamUrl = await listenOnLoopback(upstream);
+    yardstick = createPlainYoga(upstreamUrl);
+    yardstickServer = createServer(yardstick.yoga);
+    yardstickUrl = `${await listenOnLoopback(yardstickServer)}/graphql`;
+    gateway = await startGateway(upstreamUrl);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await close(yardstickServer);
+    await yardstick?.close();
+    await close(upstream);
+  });
+
+  it("answers CreateWorkloadShareSuccess with the upstream's share, which the bench's check accepts", async () => {
+    const { status, text } = await postShare(yardstickUrl);
+    expect(isShareSuccess(status, text)).toBe(true);
+    const result = JSON.parse(text).data.createWorkloadShare;
+    expect(result.clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.share.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(result.share.createdAt).toBe("2025-01-01T00:00:00.000Z");
+  });
+
+  it("gives the same result shape as the gateway for the same document", async () => {
+    const [plain, production] = await Promise.all([postShare(yardstickUrl), postShare(gateway.url)]);
+    expect(production.status).toBe(200);
+    expect(shapeOf(JSON.parse(plain.text))).toEqual(shapeOf(JSON.parse(production.text)));
+  });
+});
+
+describe("an upstream failure through the yardstick counts as a bench error", () => {
+  const refusing = createServer((_req, res) => {
+    res.writeHead(429, { "content-type": "application/json" });
+    res.end('{"success":false,"error":{"code":"THROTTLED","message":"slow down"}}');
+  });
+  let yardstick: ReturnType<typeof createPlainYoga>;
+  let yardstickServer: Server;
+  let yardstickUrl: string;
+  beforeAll(async () => {
+    yardstick = createPlainYoga(await listenOnLoopback(refusing));
+    yardstickServer = createServer(yardstick.yoga);
+    yardstickUrl = `${await listenOnLoopback(yardstickServer)}/graphql`;
+  });
+  afterAll(async () => {
+    await close(yardstickServer);
+    await yardstick?.close();
+    await close(refusing);
+  });
+
+  it("answers a typed UpstreamError, which the bench's check refuses", async () => {
+    const { status, text } = await postShare(yardstickUrl);
+    expect(JSON.parse(text).data.createWorkloadShare).toEqual({ __typename: "UpstreamError", code: "THROTTLED" });
+    expect(isShareSuccess(status, text)).toBe(false);
+  });
+});
+
+describe("bench configurations: production always runs, extras by name", () => {
+  it("puts production first and adds the named configurations once each", () => {
+    expect(selectConfigurations([])).toEqual(["production"]);
+    expect(selectConfigurations(["no-heap-flags,production", "no-heap-flags"])).toEqual(["production", "no-heap-flags"]);
+  });
+
+  it("refuses an unknown name and lists the known ones", () => {
+    expect(() => selectConfigurations(["nope"])).toThrow(/unknown bench configuration nope; known: .*production/);
+  });
+
+  it("applies a configuration's environment overrides, null removing a variable", () => {
+    expect(applyOverrides({ A: "1", B: "2", C: undefined }, { B: "3", A: null, D: "4" })).toEqual({ B: "3", D: "4" });
+  });
+});
