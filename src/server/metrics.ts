@@ -49,7 +49,7 @@ export function createMetrics(upstream: UpstreamResilienceState): GatewayMetrics
     }),
     upstreamRetries: new Counter({
       name: "upstream_retries_total",
-      help: "Upstream retries by REST operation and the failure that caused them",
+      help: "Upstream retries by REST operation and the failure that caused them; reason=budget_exhausted: retries not made because the retry budget was empty",
       labelNames: ["operation", "reason"],
       registers: [registry],
     }),
