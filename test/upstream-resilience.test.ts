@@ -88,8 +88,14 @@ async function start(options: TestGatewayOptions): Promise<{ gateway: TestGatewa
   return { gateway, upstream };
 }
 
+/** Whole seconds from 1 to `max`: a cooldown left, when the test cannot know how long the machine took. */
+const secondsUpTo = (max: number): { asymmetricMatch(value: unknown): boolean; toString(): string } => ({
+  asymmetricMatch: (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max,
+  toString: () => `whole seconds from 1 to ${max}`,
+});
+
 /** The open answer, as every field gets it while the breaker is open. */
-function openAnswer(token: string, retryAfterSeconds: number): FieldResult {
+function openAnswer(token: string, retryAfterSeconds: number | ReturnType<typeof secondsUpTo>): FieldResult {
   return {
     __typename: "UpstreamError",
     code: "UPSTREAM_UNAVAILABLE",
@@ -100,12 +106,21 @@ function openAnswer(token: string, retryAfterSeconds: number): FieldResult {
   };
 }
 
-/** `failures` single-attempt fields that each get a 503: a breaker with that threshold opens. Clears `received`. */
-async function openBreaker(gateway: TestGateway, upstream: ScriptedUpstream, failures: number): Promise<void> {
+/**
+ * `failures` single-attempt fields that each get a 503: a breaker with that threshold opens.
+ * Clears `received`. Returns when it opened: between the last field's start and its answer.
+ */
+async function openBreaker(gateway: TestGateway, upstream: ScriptedUpstream, failures: number): Promise<{ earliest: number; latest: number }> {
   upstream.script(UNAVAILABLE);
-  for (let i = 0; i < failures; i++) expect((await createOne(gateway, `opening-${i}`)).httpStatus).toBe(503);
+  let earliest = 0;
+  for (let i = 0; i < failures; i++) {
+    earliest = performance.now();
+    expect((await createOne(gateway, `opening-${i}`)).httpStatus).toBe(503);
+  }
+  const latest = performance.now();
   expect(upstream.received).toHaveLength(failures);
   upstream.script(CREATED);
+  return { earliest, latest };
 }
 
 describe("the retry budget: 500 tokens, 14 per retry after no answer or 500/502/503/504, 5 per throttling retry", () => {
@@ -189,7 +204,7 @@ describe("the circuit breaker opens after UPSTREAM_BREAKER_FAILURES consecutive 
     const roundTrips: number[] = [];
     for (const token of ["open-1", "open-2", "open-3", "open-4", "open-5"]) {
       const started = performance.now();
-      expect(await createOne(gateway, token)).toEqual(openAnswer(token, 5));
+      expect(await createOne(gateway, token)).toEqual(openAnswer(token, secondsUpTo(5)));
       roundTrips.push(performance.now() - started);
     }
     expect(upstream.received).toHaveLength(3);
@@ -205,12 +220,26 @@ describe("the circuit breaker opens after UPSTREAM_BREAKER_FAILURES consecutive 
   });
 
   it("answers retryAfterSeconds as the cooldown left, rounded up", async () => {
-    const { gateway, upstream } = await start({ maxAttempts: 1, breaker: { failures: 2, cooldownMs: 2500 } });
-    await openBreaker(gateway, upstream, 2);
-    const opened = performance.now();
-    expect((await createOne(gateway, "early")).retryAfterSeconds).toBe(3);
-    await new Promise((resolve) => setTimeout(resolve, 1600 - (performance.now() - opened)));
-    expect((await createOne(gateway, "later")).retryAfterSeconds).toBe(1);
+    const COOLDOWN_MS = 2500;
+    const { gateway, upstream } = await start({ maxAttempts: 1, breaker: { failures: 2, cooldownMs: COOLDOWN_MS } });
+    const opened = await openBreaker(gateway, upstream, 2);
+    /** What the answer must be, given when the breaker opened and when the request was out. */
+    const expected = async (token: string): Promise<{ got: unknown; lowest: number; highest: number }> => {
+      const sent = performance.now();
+      const got = (await createOne(gateway, token)).retryAfterSeconds;
+      const answered = performance.now();
+      const seconds = (leftMs: number): number => Math.max(1, Math.ceil(leftMs / 1000));
+      return { got, lowest: seconds(COOLDOWN_MS - (answered - opened.earliest)), highest: seconds(COOLDOWN_MS - (sent - opened.latest)) };
+    };
+    const early = await expected("early"); // 3 on a machine that is not overloaded
+    expect(early.got).toBeGreaterThanOrEqual(early.lowest);
+    expect(early.got).toBeLessThanOrEqual(early.highest);
+    expect(early.highest).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 1600 - (performance.now() - opened.latest)));
+    const later = await expected("later"); // 1
+    expect(later.got).toBeGreaterThanOrEqual(later.lowest);
+    expect(later.got).toBeLessThanOrEqual(later.highest);
+    expect(later.highest).toBeLessThanOrEqual(1);
     expect(upstream.received).toHaveLength(0);
   });
 
@@ -220,7 +249,7 @@ describe("the circuit breaker opens after UPSTREAM_BREAKER_FAILURES consecutive 
     for (let i = 0; i < 10; i++) await createOne(gateway, `mixed-${i}`);
     expect(upstream.received).toHaveLength(10);
     // 500, 502, 503, 504 in a row as far as the breaker is concerned: open.
-    expect(await createOne(gateway, "after-mixed")).toEqual(openAnswer("after-mixed", 5));
+    expect(await createOne(gateway, "after-mixed")).toEqual(openAnswer("after-mixed", secondsUpTo(5)));
     expect(upstream.received).toHaveLength(10);
   });
 
@@ -235,7 +264,7 @@ describe("the circuit breaker opens after UPSTREAM_BREAKER_FAILURES consecutive 
   it("stops a field whose retries meet it open, with the open answer (the unsent retry costs nothing)", async () => {
     const { gateway, upstream } = await start({ maxAttempts: 3, breaker: { failures: 2, cooldownMs: 5000 } });
     upstream.script(UNAVAILABLE);
-    expect(await createOne(gateway, "stopped")).toEqual(openAnswer("stopped", 5));
+    expect(await createOne(gateway, "stopped")).toEqual(openAnswer("stopped", secondsUpTo(5)));
     expect(upstream.received).toHaveLength(2);
     // One retry sent (14); the second, refused by the breaker, was refunded.
     expect(await metric(gateway, "upstream_retry_budget_tokens")).toBe(486);
@@ -255,22 +284,30 @@ describe("after the cooldown, one trial call goes through (half-open)", () => {
   const afterCooldown = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 100));
 
   it("lets exactly one of many concurrent calls through; the others get the open answer; its success closes the breaker", async () => {
-    const { gateway, upstream } = await start({ maxAttempts: 1, breaker: { failures: 2, cooldownMs: COOLDOWN_MS } });
+    const { gateway, upstream } = await start({ maxAttempts: 1, timeoutMs: 10_000, breaker: { failures: 2, cooldownMs: COOLDOWN_MS } });
     await openBreaker(gateway, upstream, 2);
     expect(await metric(gateway, "upstream_circuit_state")).toBe(1);
     await afterCooldown();
     expect(await metric(gateway, "upstream_circuit_state")).toBe(2);
 
-    upstream.script({ ...CREATED, delayMs: 600 });
-    const calls = Array.from({ length: 10 }, (_, i) => createOne(gateway, `trial-${i}`));
+    // The trial holds its answer long enough for all the others to arrive while it is out.
+    upstream.script({ ...CREATED, delayMs: 4000 });
+    const calls = Array.from({ length: 10 }, (_, i) =>
+      createOne(gateway, `trial-${i}`).then((result) => ({ result, at: performance.now() })),
+    );
     await expect.poll(() => upstream.received.length).toBe(1);
     expect(await metric(gateway, "upstream_circuit_state")).toBe(2);
     const results = await Promise.all(calls);
     expect(upstream.received).toHaveLength(1);
-    expect(results.filter((r) => r.__typename === "CreateWorkloadShareSuccess")).toHaveLength(1);
-    const refused = results.filter((r) => r.__typename !== "CreateWorkloadShareSuccess");
+    const trial = results.filter((r) => r.result.__typename === "CreateWorkloadShareSuccess");
+    expect(trial).toHaveLength(1);
+    const refused = results.filter((r) => r.result.__typename !== "CreateWorkloadShareSuccess");
     expect(refused).toHaveLength(9);
-    for (const result of refused) expect(result).toEqual(openAnswer(String(result.clientRequestToken), 1));
+    for (const { result, at } of refused) {
+      expect(at).toBeLessThan(trial[0]?.at ?? 0); // answered while the trial was still out
+      expect(result).toEqual(openAnswer(String(result.clientRequestToken), 1));
+    }
+    expect(new Set(refused.map((r) => r.result.clientRequestToken)).size).toBe(9);
 
     expect(await metric(gateway, "upstream_circuit_state")).toBe(0);
     upstream.script(CREATED);
@@ -407,7 +444,8 @@ describe("readiness follows the gateway only; upstream_up follows the upstream",
       ((await gql(gateway.url, createMany(1), { i0: shareInput(token) })).body.data as { f0: FieldResult }).f0;
     expect((await call("p-1")).httpStatus).toBe(503);
     expect((await call("p-2")).httpStatus).toBe(503);
-    expect(await call("p-3")).toEqual(openAnswer("p-3", 60));
+    expect(await call("p-3")).toEqual(openAnswer("p-3", secondsUpTo(60)));
+    expect((await call("p-4")).retryAfterSeconds).toBeGreaterThan(5); // the 60 s cooldown, not the default 5 s
     expect(upstream.received).toHaveLength(2);
     expect(await (await fetch(`${gateway.origin}/metrics`)).text()).toMatch(/^upstream_circuit_state 1$/m);
   }, 60_000);

@@ -27,7 +27,7 @@ export const CIRCUIT_REFUSED = -1;
 export const CIRCUIT_TRIAL = -2;
 
 /** How one attempt's result moves the breaker. */
-export type AttemptOutcome = "success" | "counted_failure" | "neutral";
+export type BreakerOutcome = "success" | "counted_failure" | "neutral";
 
 export interface CircuitBreakerOptions {
   /** Consecutive counted failures that open the breaker; 0 turns it off. */
@@ -75,7 +75,7 @@ export class CircuitBreaker {
   }
 
   /** Told the outcome of every admitted attempt (also of one that threw: "neutral"). */
-  record(admission: Admission, outcome: AttemptOutcome): void {
+  record(admission: Admission, outcome: BreakerOutcome): void {
     if (admission === CIRCUIT_TRIAL) {
       this.trialInFlight = false;
       if (outcome === "success") this.transition(CIRCUIT_CLOSED);
@@ -108,7 +108,7 @@ export class CircuitBreaker {
 }
 
 /** Counted failures are "no answer" and HTTP 500/502/503/504; throttling, 4xx and the rest are neutral. */
-export function attemptOutcome(result: UpstreamResult<unknown>): AttemptOutcome {
+export function breakerOutcome(result: UpstreamResult<unknown>): BreakerOutcome {
   if (result.ok) return "success";
   const { kind, httpStatus, retryable } = result.failure;
   if (kind === "throttling") return "neutral";

@@ -14,7 +14,7 @@ import { decodeUpstreamResponse, headerValue, upstreamRequestId } from "../wire/
 import { makeFailure, type UpstreamFailure, type UpstreamResult } from "../wire/failure.js";
 import { isRetryable } from "../wire/error-mapping.js";
 import { nextRetryDelayMs } from "./backoff.js";
-import { attemptOutcome, CIRCUIT_REFUSED, CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from "./circuit-breaker.js";
+import { breakerOutcome, CIRCUIT_REFUSED, CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import { RETRY_COST, RetryBudget, THROTTLING_RETRY_COST } from "./retry-budget.js";
 import { buildRestRequest, formatQuery, type InputOf, type OperationName, type OutputOf, type RestRequest } from "./operations.js";
 import { SigningClock, type RequestSigner } from "./signing.js";
@@ -129,7 +129,7 @@ export class UpstreamClient {
         throw error;
       }
       const { result, clockSkewCorrected } = outcome;
-      this.circuitBreaker.record(admission, attemptOutcome(result));
+      this.circuitBreaker.record(admission, breakerOutcome(result));
       const info: AttemptInfo = {
         operation: name,
         attempt,
