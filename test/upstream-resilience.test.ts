@@ -7,6 +7,7 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../src/config.js";
+import { injectFault, SEEDED, startTestEmulator } from "./support/emulator.js";
 import { gql, startGateway, type TestGateway, type TestGatewayOptions } from "./support/gateway.js";
 import { startGatewayProcess, type GatewayProcess } from "./support/process.js";
 import { startScriptedUpstream, type ScriptedAnswer, type ScriptedUpstream } from "./support/scripted-upstream.js";
@@ -393,6 +394,23 @@ describe("readiness follows the gateway only; upstream_up follows the upstream",
     const probes = upstream.probes.length;
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(upstream.probes.length).toBe(probes);
+  });
+
+  it("the emulator answers the probe without recording it or spending a fault meant for an API call", async () => {
+    const emulator = await startTestEmulator();
+    try {
+      await injectFault(emulator.url, { kind: "error5xx", count: 1 });
+      const gateway = await startGateway(emulator.url, { maxAttempts: 1, services: { upstreamProbe: { intervalMs: 50 } } });
+      running.push({ gateway });
+      await expect.poll(() => metric(gateway, "upstream_up")).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // several probes
+      expect(emulator.requests).toHaveLength(0);
+      const { body } = await gql(gateway.url, createMany(1), { i0: { ...shareInput("probe-fault"), workloadId: SEEDED.roomy } });
+      expect(body.data.f0).toMatchObject({ __typename: "UpstreamError", retryable: true });
+      expect(emulator.requests).toHaveLength(1);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it("in the real process: /readiness 200 with the upstream down, probed once at start and not per request, 503 once draining", async () => {

@@ -18,7 +18,7 @@ export interface TestGatewayOptions extends Partial<GatewayConfig> {
   signer?: RequestSigner;
   /** UPSTREAM_BREAKER_FAILURES / UPSTREAM_BREAKER_COOLDOWN_MS (default: the contract's 20 and 5000). */
   breaker?: CircuitBreakerOptions;
-  /** Log writer, metrics, token verifier, readiness check (default: the production ones, logs discarded). */
+  /** Log writer, metrics, token verifier, upstream probe timing (default: the production ones, logs discarded). */
   services?: GatewayServices;
 }
 
