@@ -3,6 +3,7 @@
 import { isIP } from "node:net";
 import type { EmulatorFormat } from "./emulator/wire-format.js";
 import { decideSigning, parseWellArchitectedHost } from "./upstream/aws-endpoint.js";
+import { DEFAULT_BREAKER, type CircuitBreakerOptions } from "./upstream/circuit-breaker.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -25,6 +26,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   upstreamMaxAttempts: number;
   upstreamConcurrency: number;
+  /** UPSTREAM_BREAKER_FAILURES (0 = off) and UPSTREAM_BREAKER_COOLDOWN_MS. */
+  upstreamBreaker: CircuitBreakerOptions;
   upstreamAuth: UpstreamAuth;
   /** The SigV4 signing Region; null when upstream requests go unsigned. */
   upstreamSigningRegion: string | null;
@@ -146,6 +149,10 @@ export function readConfig(env: Env): Config {
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 10_000, 1, 600_000),
     upstreamMaxAttempts: integer(env, "UPSTREAM_MAX_ATTEMPTS", 3, 1, 10),
     upstreamConcurrency: integer(env, "UPSTREAM_CONCURRENCY", 8, 1, 256),
+    upstreamBreaker: {
+      failures: integer(env, "UPSTREAM_BREAKER_FAILURES", DEFAULT_BREAKER.failures, 0, 1_000_000),
+      cooldownMs: integer(env, "UPSTREAM_BREAKER_COOLDOWN_MS", DEFAULT_BREAKER.cooldownMs, 1, 3_600_000),
+    },
     upstreamAuth,
     upstreamSigningRegion: signing.region,
     authMode,

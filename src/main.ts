@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     timeoutMs: config.upstreamTimeoutMs,
     maxAttempts: config.upstreamMaxAttempts,
     signer,
+    breaker: config.upstreamBreaker,
   });
   const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
   let http;
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`gateway: ${signal} received, draining (up to ${config.shutdownTimeoutMs} ms)`);
     await http.drain(config.shutdownTimeoutMs);
+    await gateway.dispose(); // stops the upstream probe
     // Requests cut at the deadline abort their upstream calls; don't wait long for the pool.
     await Promise.race([upstream.close(), sleep(2_000)]);
     await emulator?.close();

@@ -96,8 +96,13 @@ class EmulatorApp {
 
     if (url.pathname.startsWith("/__emulator/")) return this.control(req.method ?? "GET", url.pathname, body, res);
 
-    this.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-    if (this.requests.length > MAX_RECORDED) this.requests.shift();
+    // The gateway's `upstream_up` probe (a GET of the base URL) is answered like any
+    // request, but it is not an API call: not recorded, and it takes no injected fault.
+    const probe = req.method === "GET" && url.pathname === "/";
+    if (!probe) {
+      this.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      if (this.requests.length > MAX_RECORDED) this.requests.shift();
+    }
 
     const requestId = randomUUID();
     if (this.credentials !== null) {
@@ -112,7 +117,7 @@ class EmulatorApp {
       }
     }
     const route = matchRoute(url.pathname);
-    const fault = this.faults.take(route?.workloadId ?? null);
+    const fault = probe ? null : this.faults.take(route?.workloadId ?? null);
     if (fault) {
       const faulted = await this.applyFault(fault, req, res, requestId);
       if (faulted) return;

@@ -76,6 +76,7 @@ export class UpstreamError extends ResultError {
     readonly httpStatus: number | null,
     readonly requestId: string | null,
     readonly clientRequestToken: string | null,
+    readonly retryAfterSeconds: number | null,
   ) {
     super(message, code, retryable);
   }
@@ -173,6 +174,10 @@ builder.objectType(UpstreamError, {
       description: "The upstream's request ID (x-amzn-requestid / x-request-id) when it sent one.",
     }),
     clientRequestToken: t.exposeString("clientRequestToken", { nullable: true }),
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", {
+      nullable: true,
+      description: "Seconds until the gateway will call the upstream again (open circuit breaker), when known.",
+    }),
   }),
 });
 
@@ -236,7 +241,8 @@ export function toResultError(failure: UpstreamFailure, context: FailureContext)
         context.clientRequestToken,
       );
     case "upstream":
-      return new UpstreamError(message, code, failure.retryable, failure.httpStatus, failure.requestId, token);
+      // A Retry-After (or the open breaker's cooldown) is only worth telling when retrying may help.
+      return new UpstreamError(message, code, failure.retryable, failure.httpStatus, failure.requestId, token, failure.retryable ? failure.retryAfterSeconds : null);
   }
 }
 

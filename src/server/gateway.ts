@@ -10,7 +10,7 @@ import { createShareListLoader } from "../upstream/share-list-loader.js";
 import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
 import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
-import { createMetrics, observeAttempt, observeRetry, type GatewayMetrics } from "./metrics.js";
+import { createMetrics, observeAttempt, observeRetry, observeRetryDenied, type GatewayMetrics } from "./metrics.js";
 import { batchPosition, useBatchPosition } from "./plugins/use-batch-position.js";
 import { useBatchLimit } from "./plugins/use-batch-limit.js";
 import { useCallerAuth } from "./plugins/use-caller-auth.js";
@@ -26,7 +26,7 @@ import { useRequestLog } from "./plugins/use-request-log.js";
 import { useSchemaDisclosure } from "./plugins/use-schema-disclosure.js";
 import { recordOf } from "./request-record.js";
 import { upstreamHeaders } from "./upstream-headers.js";
-import { createUpstreamProbe, type UpstreamProbe } from "./upstream-probe.js";
+import { startUpstreamProbe, type UpstreamProbeOptions } from "./upstream-probe.js";
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
@@ -52,10 +52,10 @@ export interface GatewayServices {
   metrics?: GatewayMetrics;
   /** Bearer-token verification for AUTH_MODE=jwt (default: from config.jwt). */
   verifyToken?: TokenVerifier;
-  /** The readiness check (default: any HTTP answer from the upstream base URL). */
-  readiness?: UpstreamProbe;
-  /** The upstream base URL the default readiness check asks (default: the upstream's origin). */
+  /** The upstream base URL the `upstream_up` probe asks (default: the upstream's origin). */
   upstreamBaseUrl?: string;
+  /** The probe's timing (default: the contract's 2 s timeout, at most every 10 s). */
+  upstreamProbe?: UpstreamProbeOptions;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -85,8 +85,9 @@ export async function createGateway(
   services: GatewayServices = {},
 ): Promise<Gateway> {
   const renderGraphiQL = config.graphiql ? await loadGraphiQLRenderer() : undefined;
-  const metrics = services.metrics ?? createMetrics();
-  const readiness = services.readiness ?? createUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin);
+  const metrics = services.metrics ?? createMetrics(upstream);
+  // Stopped by the gateway's dispose() (main.ts on shutdown).
+  const probe = startUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin, (up) => metrics.upstreamUp.set(up ? 1 : 0), services.upstreamProbe);
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -103,7 +104,7 @@ export async function createGateway(
       useRequestId(),
       useCors(corsPolicy(config.corsOrigins, config.production)),
       useMetrics(metrics, GRAPHQL_ENDPOINT),
-      useReadiness(readiness),
+      useReadiness(),
       useRequestLog(services.log ?? stdoutLog),
       useCSRFPrevention(),
       useCallerAuth(tokenVerifier(config, services)),
@@ -114,6 +115,7 @@ export async function createGateway(
       useSchemaDisclosure(config),
       useOperationRecord(schema),
       useErrorStatus(),
+      { onDispose: () => probe.stop() },
     ],
     context: ({ request, params }): GatewayContext => {
       const record = recordOf(request);
@@ -122,6 +124,7 @@ export async function createGateway(
         headers: upstreamHeaders(request, record.requestId, config.authMode),
         onAttempt: (info) => observeAttempt(metrics, record, info),
         onRetry: (info) => observeRetry(metrics, info),
+        onRetryDenied: (info) => observeRetryDenied(metrics, info),
       };
       const batch = batchPosition(request, params);
       let otherTokenFields: number | undefined;

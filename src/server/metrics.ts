@@ -3,6 +3,7 @@
 // schema, REST operation names, status codes), never from client text.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AttemptInfo } from "../upstream/client.js";
+import type { CircuitState } from "../upstream/circuit-breaker.js";
 import type { RequestRecord } from "./request-record.js";
 
 export interface GatewayMetrics {
@@ -11,9 +12,19 @@ export interface GatewayMetrics {
   inFlight: Gauge;
   upstreamDuration: Histogram<"operation" | "status">;
   upstreamRetries: Counter<"operation" | "reason">;
+  /** 1 when the last probe of the upstream base URL got an HTTP answer in time (upstream-probe.ts). */
+  upstreamUp: Gauge;
+  retryBudgetTokens: Gauge;
+  circuitState: Gauge;
 }
 
-export function createMetrics(): GatewayMetrics {
+/** What the resilience gauges read at scrape time (the upstream client's budget and breaker). */
+export interface UpstreamResilienceState {
+  readonly retryBudget: { readonly tokens: number };
+  readonly circuitBreaker: { readonly state: CircuitState };
+}
+
+export function createMetrics(upstream: UpstreamResilienceState): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
@@ -38,9 +49,31 @@ export function createMetrics(): GatewayMetrics {
     }),
     upstreamRetries: new Counter({
       name: "upstream_retries_total",
-      help: "Upstream retries by REST operation and the failure that caused them",
+      help: "Upstream retries by REST operation and the failure that caused them; reason=budget_exhausted: retries not made because the retry budget was empty",
       labelNames: ["operation", "reason"],
       registers: [registry],
+    }),
+    upstreamUp: new Gauge({
+      name: "upstream_up",
+      help: "1 when the last probe of the upstream base URL got any HTTP answer within 2 s, else 0",
+      registers: [registry],
+    }),
+    // Read when scraped, so the request path never touches these gauges.
+    retryBudgetTokens: new Gauge({
+      name: "upstream_retry_budget_tokens",
+      help: "Tokens left in the upstream retry budget (500 when full; a retry costs 5 after throttling, else 14)",
+      registers: [registry],
+      collect() {
+        this.set(upstream.retryBudget.tokens);
+      },
+    }),
+    circuitState: new Gauge({
+      name: "upstream_circuit_state",
+      help: "The upstream circuit breaker: 0 closed, 1 open, 2 half-open",
+      registers: [registry],
+      collect() {
+        this.set(upstream.circuitBreaker.state);
+      },
     }),
   };
 }
@@ -75,6 +108,11 @@ export function observeAttempt(metrics: GatewayMetrics, record: RequestRecord, i
 /** Called when the upstream client retries a failed attempt: counted by the reason of that very attempt. */
 export function observeRetry(metrics: GatewayMetrics, info: AttemptInfo & { clockSkew: boolean }): void {
   metrics.upstreamRetries.inc({ operation: info.operation, reason: retryReason(info) });
+}
+
+/** Called for a retry not made because the retry budget could not pay for it. */
+export function observeRetryDenied(metrics: GatewayMetrics, info: AttemptInfo): void {
+  metrics.upstreamRetries.inc({ operation: info.operation, reason: "budget_exhausted" });
 }
 
 export type RequestResult = "success" | "typed_error" | "rejected" | "unauthenticated" | "error";

@@ -1,22 +1,33 @@
-// Readiness: did a request to the upstream base URL get any HTTP answer
-// within 2 s? Checked at most every 10 s; callers in between get the last
-// answer, and concurrent callers share one check.
-export interface ProbeOptions {
+// The `upstream_up` gauge: did the last request to the upstream base URL get
+// any HTTP answer (a 503 too) within 2 s? Probed in the background, at start
+// and then at most every 10 s, never on a request's path; the timer is
+// unref'd and `stop()` ends it on shutdown. Readiness does not follow it.
+export interface UpstreamProbeOptions {
   timeoutMs?: number;
   intervalMs?: number;
 }
 
-export type UpstreamProbe = () => Promise<boolean>;
+export interface UpstreamProbe {
+  /** The last probe's answer; false until the first one came back. */
+  readonly up: boolean;
+  stop(): void;
+}
 
-export function createUpstreamProbe(baseUrl: string, options: ProbeOptions = {}): UpstreamProbe {
-  const timeoutMs = options.timeoutMs ?? 2_000;
-  const intervalMs = options.intervalMs ?? 10_000;
-  let last: { at: number; ready: boolean } | null = null;
-  let running: Promise<boolean> | null = null;
+export const PROBE_TIMEOUT_MS = 2_000;
+export const PROBE_INTERVAL_MS = 10_000;
 
-  async function check(): Promise<boolean> {
+export function startUpstreamProbe(baseUrl: string, onResult: (up: boolean) => void, options: UpstreamProbeOptions = {}): UpstreamProbe {
+  const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
+  const intervalMs = options.intervalMs ?? PROBE_INTERVAL_MS;
+  let up = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const stopping = new AbortController();
+
+  async function probeOnce(): Promise<boolean> {
     try {
-      const response = await fetch(baseUrl, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      const signal = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)]);
+      const response = await fetch(baseUrl, { method: "GET", redirect: "manual", signal });
       await response.body?.cancel();
       return true;
     } catch {
@@ -24,13 +35,27 @@ export function createUpstreamProbe(baseUrl: string, options: ProbeOptions = {})
     }
   }
 
-  return async () => {
-    if (last !== null && Date.now() - last.at < intervalMs) return last.ready;
-    running ??= check().then((ready) => {
-      last = { at: Date.now(), ready };
-      running = null;
-      return ready;
+  function run(): void {
+    timer = null;
+    void probeOnce().then((answered) => {
+      if (stopped) return;
+      up = answered;
+      onResult(answered);
+      // The next probe starts an interval after this one ended: never more often than every intervalMs.
+      timer = setTimeout(run, intervalMs);
+      timer.unref();
     });
-    return running;
+  }
+  run();
+
+  return {
+    get up() {
+      return up;
+    },
+    stop() {
+      stopped = true;
+      stopping.abort();
+      if (timer !== null) clearTimeout(timer);
+    },
   };
 }

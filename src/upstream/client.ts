@@ -3,7 +3,9 @@
 // the same client token), a 1 MiB answer limit. Returns results, never throws.
 // With a signer, every attempt carries the SDK's headers and a fresh SigV4
 // signature, and a refusal from a server whose clock is 4+ minutes off is
-// tried once more with the corrected time (as the SDK does).
+// tried once more with the corrected time (as the SDK does). Retries are paid
+// from a retry budget (retry-budget.ts) and every attempt passes a circuit
+// breaker first (circuit-breaker.ts); both are shared by all calls.
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -12,6 +14,8 @@ import { decodeUpstreamResponse, headerValue, upstreamRequestId } from "../wire/
 import { makeFailure, type UpstreamFailure, type UpstreamResult } from "../wire/failure.js";
 import { isRetryable } from "../wire/error-mapping.js";
 import { nextRetryDelayMs } from "./backoff.js";
+import { breakerOutcome, CIRCUIT_REFUSED, CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from "./circuit-breaker.js";
+import { RETRY_COST, RetryBudget, THROTTLING_RETRY_COST } from "./retry-budget.js";
 import { buildRestRequest, formatQuery, type InputOf, type OperationName, type OutputOf, type RestRequest } from "./operations.js";
 import { SigningClock, type RequestSigner } from "./signing.js";
 
@@ -29,6 +33,8 @@ export interface UpstreamClientOptions {
   connections?: number;
   /** Signs every attempt (SigV4 for the AWS service); without it requests go unsigned. */
   signer?: RequestSigner;
+  /** UPSTREAM_BREAKER_FAILURES and UPSTREAM_BREAKER_COOLDOWN_MS (default: the contract's 20 and 5000). */
+  breaker?: CircuitBreakerOptions;
 }
 
 export interface AttemptInfo {
@@ -48,6 +54,8 @@ export interface CallOptions {
   onAttempt?: (info: AttemptInfo) => void;
   /** Called when a failed attempt is about to be retried, with that attempt's info. */
   onRetry?: (info: AttemptInfo & { clockSkew: boolean }) => void;
+  /** Called when a failed attempt would have been retried but the retry budget could not pay for it. */
+  onRetryDenied?: (info: AttemptInfo) => void;
 }
 
 export type CallResult<T> = UpstreamResult<T> & { attempts: number };
@@ -73,8 +81,12 @@ export class UpstreamClient {
   private readonly url: URL;
   /** The server's clock as seen in its answers; only used when signing. */
   readonly clock = new SigningClock();
+  /** Pays for retries; shared by every call to this upstream. */
+  readonly retryBudget = new RetryBudget();
+  readonly circuitBreaker: CircuitBreaker;
 
   constructor(private readonly options: UpstreamClientOptions) {
+    this.circuitBreaker = new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER);
     const url = new URL(options.baseUrl);
     this.url = url;
     this.basePath = url.pathname.replace(/\/+$/, "");
@@ -97,11 +109,27 @@ export class UpstreamClient {
     // The invocation ID is only sent on signed (AWS) requests.
     const state: CallState = { attempt: 0, invocationId: this.options.signer ? randomUUID() : "" };
     let clockSkewRetried = false;
+    /** What the retry about to be sent cost the budget (0 for the first attempt). */
+    let retryCost = 0;
     for (;;) {
+      const admission = this.circuitBreaker.admit();
+      if (admission === CIRCUIT_REFUSED) {
+        // Nothing is sent: a paid retry that meets an open breaker gets its tokens back.
+        this.retryBudget.release(retryCost);
+        return { ok: false, failure: this.circuitBreaker.openFailure(), attempts: state.attempt };
+      }
       const attempt = ++state.attempt;
       const started = performance.now();
       const perAttempt = Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
-      const { result, clockSkewCorrected } = await this.attempt(name, input, perAttempt, options, state);
+      let outcome: AttemptOutcome<OutputOf<N>>;
+      try {
+        outcome = await this.attempt(name, input, perAttempt, options, state);
+      } catch (error) {
+        this.circuitBreaker.record(admission, "neutral");
+        throw error;
+      }
+      const { result, clockSkewCorrected } = outcome;
+      this.circuitBreaker.record(admission, breakerOutcome(result));
       const info: AttemptInfo = {
         operation: name,
         attempt,
@@ -110,7 +138,10 @@ export class UpstreamClient {
         failureCode: result.ok ? null : result.failure.code,
       };
       options.onAttempt?.(info);
-      if (result.ok) return { ...result, attempts: attempt };
+      if (result.ok) {
+        this.retryBudget.recordSuccess(retryCost);
+        return { ...result, attempts: attempt };
+      }
       // A refusal signed with a skewed clock is worth one more try, whatever its status.
       const clockSkewRetry = clockSkewCorrected && !clockSkewRetried;
       if ((!result.failure.retryable && !clockSkewRetry) || attempt >= maxAttempts || options.signal?.aborted) {
@@ -119,10 +150,16 @@ export class UpstreamClient {
       if (clockSkewRetry) clockSkewRetried = true;
       const delay = nextRetryDelayMs(attempt, result.failure.retryAfterSeconds, deadline - Date.now());
       if (delay === null) return { ...result, attempts: attempt };
+      retryCost = result.failure.kind === "throttling" ? THROTTLING_RETRY_COST : RETRY_COST;
+      if (!this.retryBudget.tryAcquire(retryCost)) {
+        options.onRetryDenied?.(info);
+        return { ...result, attempts: attempt };
+      }
       options.onRetry?.({ ...info, clockSkew: clockSkewRetry });
       try {
         await sleep(delay, undefined, { signal: options.signal });
       } catch {
+        this.retryBudget.release(retryCost);
         return { ...result, attempts: attempt };
       }
     }

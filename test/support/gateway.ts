@@ -3,6 +3,7 @@ import type { Config } from "../../src/config.js";
 import { createGateway, type GatewayConfig, type GatewayServices } from "../../src/server/gateway.js";
 import { listen } from "../../src/server/http-server.js";
 import { UpstreamClient } from "../../src/upstream/client.js";
+import type { CircuitBreakerOptions } from "../../src/upstream/circuit-breaker.js";
 import type { RequestSigner } from "../../src/upstream/signing.js";
 
 export interface TestGateway {
@@ -15,7 +16,9 @@ export interface TestGatewayOptions extends Partial<GatewayConfig> {
   maxAttempts?: number;
   /** Signs every upstream attempt (SigV4), as `npm start` does for an AWS upstream. */
   signer?: RequestSigner;
-  /** Log writer, metrics, token verifier, readiness check (default: the production ones, logs discarded). */
+  /** UPSTREAM_BREAKER_FAILURES / UPSTREAM_BREAKER_COOLDOWN_MS (default: the contract's 20 and 5000). */
+  breaker?: CircuitBreakerOptions;
+  /** Log writer, metrics, token verifier, upstream probe timing (default: the production ones, logs discarded). */
   services?: GatewayServices;
 }
 
@@ -25,8 +28,9 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     timeoutMs: options.timeoutMs ?? 2000,
     maxAttempts: options.maxAttempts ?? 3,
     signer: options.signer,
+    breaker: options.breaker,
   });
-  const { services, timeoutMs: _timeout, maxAttempts: _attempts, ...overrides } = options;
+  const { services, timeoutMs: _timeout, maxAttempts: _attempts, breaker: _breaker, signer: _signer, ...overrides } = options;
   const config: GatewayConfig = {
     production: false,
     graphiql: false,
@@ -47,6 +51,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     url: `http://127.0.0.1:${http.port}/graphql`,
     async close() {
       await http.drain(1000);
+      await gateway.dispose();
       await upstream.close();
     },
   };

@@ -1,7 +1,9 @@
 // A test-only upstream on loopback that answers literal bytes, one scripted
 // answer per request, and records what it received. It shares no code with
-// the gateway, so it is an independent witness of the wire.
-import { createServer, type IncomingMessage, type Server } from "node:http";
+// the gateway, so it is an independent witness of the wire. The gateway's
+// background probe (GET of the base URL, "/") is answered and recorded apart
+// from the script, so it never takes a scripted answer.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface ScriptedAnswer {
@@ -32,17 +34,29 @@ export interface ScriptedUpstream {
   readonly maxInFlight: number;
   /** Answers for the next requests, in order; the last one repeats. */
   script(...answers: ScriptedAnswer[]): void;
+  /** Probes of the base URL ("GET /") received, apart from `received`. */
+  probes: ReceivedRequest[];
+  /** How probes are answered from now on (default: 404, empty). */
+  answerProbes(answer: ScriptedAnswer): void;
   close(): Promise<void>;
 }
 
 export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   let answers: ScriptedAnswer[] = [{ status: 500, body: "" }];
+  let probeAnswer: ScriptedAnswer = { status: 404, body: "" };
+  const probes: ReceivedRequest[] = [];
   let next = 0;
   const received: ReceivedRequest[] = [];
   let abandoned = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/") {
+      probes.push({ method: req.method, url: req.url, headers: req.headers, body: "", at: Date.now() });
+      req.resume();
+      respondWith(req, res, probeAnswer);
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     inFlight++;
@@ -61,21 +75,7 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       res.once("close", () => {
         if (!res.writableFinished) abandoned++;
       });
-      const respond = (): void => {
-        if (answer.reset) {
-          req.socket.destroy();
-          return;
-        }
-        if (res.destroyed) return;
-        const body = answer.body ?? "";
-        res.writeHead(answer.status ?? 200, {
-          "content-length": String(Buffer.byteLength(body)),
-          ...answer.headers,
-        });
-        res.end(body);
-      };
-      if (answer.delayMs) setTimeout(respond, answer.delayMs);
-      else respond();
+      respondWith(req, res, answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -89,6 +89,10 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
     get maxInFlight() {
       return maxInFlight;
     },
+    probes,
+    answerProbes(answer) {
+      probeAnswer = answer;
+    },
     script(...list) {
       answers = list;
       next = 0;
@@ -101,4 +105,22 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
         server.close(() => resolve());
       }),
   };
+}
+
+function respondWith(req: IncomingMessage, res: ServerResponse, answer: ScriptedAnswer): void {
+  const respond = (): void => {
+    if (answer.reset) {
+      req.socket.destroy();
+      return;
+    }
+    if (res.destroyed) return;
+    const body = answer.body ?? "";
+    res.writeHead(answer.status ?? 200, {
+      "content-length": String(Buffer.byteLength(body)),
+      ...answer.headers,
+    });
+    res.end(body);
+  };
+  if (answer.delayMs) setTimeout(respond, answer.delayMs);
+  else respond();
 }

@@ -1,18 +1,17 @@
-// GET /readiness: 200 when the upstream answered recently (upstream-probe.ts), else 503.
+// GET /readiness: 200 while the gateway serves. It does not follow the upstream
+// (an outage shared by every replica must not take them all out of the load
+// balancer; upstream reachability is the `upstream_up` gauge). Once the drain
+// begins, http-server.ts answers every request, this one included, with 503.
 // A plain pathname comparison: yoga's useReadinessCheck matches a URLPattern on every request.
 import type { Plugin } from "graphql-yoga";
-import type { UpstreamProbe } from "../upstream-probe.js";
 
 export const READINESS_PATH = "/readiness";
 
-export function useReadiness(probe: UpstreamProbe): Plugin {
+export function useReadiness(): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== READINESS_PATH) return;
-      return probe().then(
-        (ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })),
-        () => endResponse(new fetchAPI.Response(null, { status: 503 })),
-      );
+      endResponse(new fetchAPI.Response(null, { status: 200 }));
     },
   };
 }
