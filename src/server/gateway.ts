@@ -8,6 +8,9 @@ import type { GatewayContext } from "../schema/context.js";
 import type { CallOptions, UpstreamClient } from "../upstream/client.js";
 import { createShareListLoader } from "../upstream/share-list-loader.js";
 import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
+import type { Tracing } from "../tracing/tracing.js";
+import { useFederatedTrace } from "../tracing/use-federated-trace.js";
+import { useTracing } from "../tracing/use-tracing.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
 import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
 import { createMetrics, observeAttempt, observeRetry, type GatewayMetrics } from "./metrics.js";
@@ -56,6 +59,8 @@ export interface GatewayServices {
   readiness?: UpstreamProbe;
   /** The upstream base URL the default readiness check asks (default: the upstream's origin). */
   upstreamBaseUrl?: string;
+  /** OpenTelemetry tracing (default: off; main.ts starts it when an OTLP endpoint is configured). */
+  tracing?: Tracing | null;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -87,6 +92,7 @@ export async function createGateway(
   const renderGraphiQL = config.graphiql ? await loadGraphiQLRenderer() : undefined;
   const metrics = services.metrics ?? createMetrics();
   const readiness = services.readiness ?? createUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin);
+  const tracing = services.tracing ?? null;
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -100,6 +106,8 @@ export async function createGateway(
     cors: false, // use-cors.ts
     maxRequestBodySize: false, // use-request-body.ts (names MAX_BODY_BYTES)
     plugins: [
+      // First, so its SERVER span starts before any other plugin can answer the request.
+      ...(tracing ? [useTracing(tracing, upstream.origin, GRAPHQL_ENDPOINT)] : []),
       useRequestId(),
       useCors(corsPolicy(config.corsOrigins, config.production)),
       useMetrics(metrics, GRAPHQL_ENDPOINT),
@@ -113,13 +121,15 @@ export async function createGateway(
       useDocumentLimits(config.limits),
       useSchemaDisclosure(config),
       useOperationRecord(schema),
+      useFederatedTrace(),
       useErrorStatus(),
     ],
     context: ({ request, params }): GatewayContext => {
       const record = recordOf(request);
       const callOptions: CallOptions = {
         signal: request.signal,
-        headers: upstreamHeaders(request, record.requestId, config.authMode),
+        // With tracing on, each attempt's traceparent names its own span (use-tracing.ts) instead.
+        headers: upstreamHeaders(request, record.requestId, config.authMode, tracing === null),
         onAttempt: (info) => observeAttempt(metrics, record, info),
         onRetry: (info) => observeRetry(metrics, info),
       };
