@@ -24,7 +24,7 @@ import {
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { jsonLine } from "../server/log.js";
-import { DEFAULT_SERVICE_NAME, type TracingSettings } from "./settings.js";
+import type { TracingSettings } from "./settings.js";
 import type { Tracing } from "./tracing.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -116,10 +116,10 @@ const headerGetter: TextMapGetter<Headers> = {
 };
 
 export function startTracing(settings: TracingSettings, exporter: SpanExporter = otlpExporter(settings)): Tracing {
-  // Defaults, then OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME (the specification's order).
-  const resource = resourceFromAttributes({ "service.name": DEFAULT_SERVICE_NAME, "service.version": version })
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(resourceFromAttributes({ "service.name": settings.serviceName }));
+  // Ours, then OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME (the specification's order; envDetector applies the last two).
+  const resource = resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }).merge(
+    detectResources({ detectors: [envDetector] }),
+  );
   const provider = new BasicTracerProvider({
     resource,
     sampler: samplerFor(settings.sampler),
