@@ -2,6 +2,7 @@
 // is a ConfigError naming the variable; main.ts prints it in one line.
 import { isIP } from "node:net";
 import type { EmulatorFormat } from "./emulator/wire-format.js";
+import { readTracingSettings, type TracingSettings } from "./tracing/settings.js";
 import { decideSigning, parseWellArchitectedHost } from "./upstream/aws-endpoint.js";
 import { DEFAULT_BREAKER, type CircuitBreakerOptions } from "./upstream/circuit-breaker.js";
 
@@ -47,6 +48,8 @@ export interface Config {
   emulatorFormat: EmulatorFormat;
   /** The embedded emulator checks SigV4 signatures made with these (aws format only). */
   emulatorCredentials: EmulatorCredentials | null;
+  /** OpenTelemetry tracing from the standard OTEL_* variables; null: off (no OTLP endpoint set). */
+  tracing: TracingSettings | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -168,7 +171,14 @@ export function readConfig(env: Env): Config {
     corsOrigins: readCorsOrigins(env, production),
     emulatorFormat,
     emulatorCredentials,
+    tracing: readTracing(env),
   };
+}
+
+function readTracing(env: Env): TracingSettings | null {
+  const tracing = readTracingSettings(env);
+  if (!tracing.ok) throw new ConfigError(tracing.variable, tracing.problem);
+  return tracing.settings;
 }
 
 export interface EmulatorCredentials {

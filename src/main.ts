@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     signer,
     breaker: config.upstreamBreaker,
   });
-  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
+  // The OpenTelemetry SDK is loaded only when tracing is on.
+  const tracing = config.tracing === null ? null : (await import("./tracing/provider.js")).startTracing(config.tracing);
+  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl, tracing });
   let http;
   try {
     http = await listen(gateway, config.port, config.host);
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
     await gateway.dispose(); // stops the upstream probe
     // Requests cut at the deadline abort their upstream calls; don't wait long for the pool.
     await Promise.race([upstream.close(), sleep(2_000)]);
+    // Queued spans go out before exit; a collector that is down holds the exit 5 s at most.
+    if (tracing) await Promise.race([tracing.shutdown(), sleep(5_000)]);
     await emulator?.close();
     console.log("gateway: stopped");
     process.exit(0);
@@ -81,6 +85,11 @@ async function main(): Promise<void> {
     console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
   }
   console.log(`gateway: callers AUTH_MODE=${config.authMode}; /health, /readiness, /metrics`);
+  if (config.tracing !== null) {
+    // The endpoint without its query (which may hold a key); export headers are never printed.
+    const { origin, pathname } = new URL(config.tracing.endpoint);
+    console.log(`gateway: tracing to ${origin}${pathname} (OTLP ${config.tracing.protocol}, sampler ${config.tracing.sampler.name})`);
+  }
 }
 
 /** Set once the server listens; a signal before that stops the start-up at once. */

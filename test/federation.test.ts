@@ -3,7 +3,8 @@
 // through a real @apollo/gateway on loopback; the emulator counts upstream reads.
 import { composeServices } from "@apollo/composition";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { Trace } from "@apollo/usage-reporting-protobuf";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { parse } from "graphql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -27,6 +28,10 @@ let shares: TestGateway;
 let workloads: WorkloadsSubgraph;
 let router: ApolloServer;
 let routerUrl: string;
+/** A router that records traces, as Apollo's usage reporting does, and keeps each request's query plan trace. */
+let tracingRouter: ApolloServer;
+let tracingRouterUrl: string;
+const queryPlanTraces: (Trace.IQueryPlanNode | undefined)[] = [];
 let sharesSdl: string;
 
 function listRequests(): string[] {
@@ -45,9 +50,24 @@ beforeAll(async () => {
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join("\n"));
   router = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
   ({ url: routerUrl } = await startStandaloneServer(router, { listen: { port: 0, host: "127.0.0.1" } }));
+  // What ApolloServerPluginUsageReporting does for a request it traces: the gateway then asks each
+  // subgraph for ftv1 and decodes the answer into the fetch nodes of the query plan trace.
+  const recordTraces: ApolloServerPlugin = {
+    async requestDidStart({ metrics }) {
+      metrics.captureTraces = true;
+      return {
+        async willSendResponse({ metrics: done }) {
+          queryPlanTraces.push(done.queryPlanTrace);
+        },
+      };
+    },
+  };
+  tracingRouter = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }), plugins: [recordTraces] });
+  ({ url: tracingRouterUrl } = await startStandaloneServer(tracingRouter, { listen: { port: 0, host: "127.0.0.1" } }));
 });
 
 afterAll(async () => {
+  await tracingRouter?.stop();
   await router?.stop();
   await workloads?.close();
   await shares?.close();
@@ -139,5 +159,74 @@ describe("through a federation gateway", () => {
     const viaRouter = (await gql(routerUrl, invalid)).body;
     expect(viaRouter.data).toEqual((await gql(shares.url, invalid)).body.data);
     expect(viaRouter.data.createWorkloadShare.fields).toHaveLength(2);
+  });
+});
+
+describe("Apollo federated tracing (ftv1)", () => {
+  const FTV1 = { "apollo-federation-include-trace": "ftv1" };
+  const decode = (ftv1: unknown): Trace => Trace.decode(Buffer.from(String(ftv1), "base64"));
+  const responseNames = (node: Trace.INode | null | undefined): string[] => (node?.child ?? []).map((c) => c.responseName ?? "");
+
+  /** The fetch nodes of a query plan trace, depth first. */
+  function fetches(node: Trace.IQueryPlanNode | null | undefined): Trace.QueryPlanNode.IFetchNode[] {
+    if (!node) return [];
+    if (node.fetch) return [node.fetch];
+    if (node.flatten) return fetches(node.flatten.node);
+    return [...(node.sequence?.nodes ?? []), ...(node.parallel?.nodes ?? [])].flatMap(fetches);
+  }
+
+  it("a request with apollo-federation-include-trace: ftv1 gets extensions.ftv1, the base64 Apollo trace of its execution", async () => {
+    const { body } = await gql(shares.url, `{ workloadShares(workloadId: "${SEEDED.dataLake}") { __typename } }`, {}, FTV1);
+    expect(body.data.workloadShares.__typename).toBe("WorkloadShareConnection");
+    const trace = decode((body as { extensions?: { ftv1?: unknown } }).extensions?.ftv1);
+    expect(responseNames(trace.root)).toEqual(["workloadShares"]);
+    expect(Number(trace.durationNs)).toBeGreaterThan(0);
+    expect(Number(trace.endTime?.seconds)).toBeGreaterThanOrEqual(Number(trace.startTime?.seconds));
+  });
+
+  it("other requests never get extensions.ftv1 (no header, or another value)", async () => {
+    const variants: Record<string, string>[] = [{}, { "apollo-federation-include-trace": "ftv2" }, { "apollo-federation-include-trace": "" }];
+    for (const headers of variants) {
+      const { body } = await gql(shares.url, `{ workloadShares(workloadId: "${SEEDED.dataLake}") { __typename } }`, {}, headers);
+      expect(body).not.toHaveProperty("extensions.ftv1");
+    }
+    // A router that is not recording traces does not ask for it either.
+    const viaRouter = await gql(routerUrl, `{ workloadShares(workloadId: "${SEEDED.dataLake}") { __typename } }`);
+    expect(viaRouter.body).not.toHaveProperty("extensions.ftv1");
+  });
+
+  it("errors appear in the trace masked, never with their message", async () => {
+    const secret = "representation-never-in-a-trace";
+    const { body } = await gql(
+      shares.url,
+      `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+      { r: [{ __typename: secret, id: SEEDED.dataLake }] },
+      FTV1,
+    );
+    expect(body.errors?.length).toBeGreaterThan(0);
+    const ftv1 = (body as { extensions?: { ftv1?: unknown } }).extensions?.ftv1;
+    const errors = JSON.stringify(decode(ftv1).toJSON());
+    expect(errors).toContain("<masked>");
+    expect(Buffer.from(String(ftv1), "base64").toString("latin1")).not.toContain(secret);
+  });
+
+  it("the gateway's query plan trace holds this subgraph's trace for its fetches", async () => {
+    queryPlanTraces.length = 0;
+    const { body } = await gql(
+      tracingRouterUrl,
+      `query Shares { workloads(ids: ["${SEEDED.dataLake}", "${SEEDED.roomy}"]) { name shares { __typename } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body).not.toHaveProperty("extensions.ftv1"); // the trace goes to the router, not to its client
+    const sharesFetches = fetches(queryPlanTraces.at(-1)).filter((f) => f.serviceName === "shares");
+    expect(sharesFetches).toHaveLength(1);
+    const [fetch] = sharesFetches;
+    expect(fetch?.traceParsingFailed).toBeFalsy();
+    expect(responseNames(fetch?.trace?.root)).toEqual(["_entities"]);
+    expect(Number(fetch?.trace?.durationNs)).toBeGreaterThan(0);
+    // Each entity of the batch, and the field this subgraph resolved on it.
+    const entities = fetch?.trace?.root?.child?.[0]?.child ?? [];
+    expect(entities.map((e) => e.index)).toEqual([0, 1]);
+    expect(entities.map((e) => responseNames(e))).toEqual([["shares"], ["shares"]]);
   });
 });

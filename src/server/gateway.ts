@@ -8,6 +8,9 @@ import type { GatewayContext } from "../schema/context.js";
 import type { CallOptions, UpstreamClient } from "../upstream/client.js";
 import { createShareListLoader } from "../upstream/share-list-loader.js";
 import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
+import type { Tracing } from "../tracing/tracing.js";
+import { useFederatedTrace } from "../tracing/use-federated-trace.js";
+import { useTracing } from "../tracing/use-tracing.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
 import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
 import { createMetrics, observeAttempt, observeRetry, observeRetryDenied, type GatewayMetrics } from "./metrics.js";
@@ -56,6 +59,8 @@ export interface GatewayServices {
   upstreamBaseUrl?: string;
   /** The probe's timing (default: the contract's 2 s timeout, at most every 10 s). */
   upstreamProbe?: UpstreamProbeOptions;
+  /** OpenTelemetry tracing (default: off; main.ts starts it when an OTLP endpoint is configured). */
+  tracing?: Tracing | null;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -88,6 +93,7 @@ export async function createGateway(
   const metrics = services.metrics ?? createMetrics(upstream);
   // Stopped by the gateway's dispose() (main.ts on shutdown).
   const probe = startUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin, (up) => metrics.upstreamUp.set(up ? 1 : 0), services.upstreamProbe);
+  const tracing = services.tracing ?? null;
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -101,6 +107,8 @@ export async function createGateway(
     cors: false, // use-cors.ts
     maxRequestBodySize: false, // use-request-body.ts (names MAX_BODY_BYTES)
     plugins: [
+      // First, so its SERVER span starts before any other plugin can answer the request.
+      ...(tracing ? [useTracing(tracing, upstream.origin, GRAPHQL_ENDPOINT)] : []),
       useRequestId(),
       useCors(corsPolicy(config.corsOrigins, config.production)),
       useMetrics(metrics, GRAPHQL_ENDPOINT),
@@ -114,6 +122,7 @@ export async function createGateway(
       useDocumentLimits(config.limits),
       useSchemaDisclosure(config),
       useOperationRecord(schema),
+      useFederatedTrace(),
       useErrorStatus(),
       { onDispose: () => probe.stop() },
     ],
@@ -121,7 +130,8 @@ export async function createGateway(
       const record = recordOf(request);
       const callOptions: CallOptions = {
         signal: request.signal,
-        headers: upstreamHeaders(request, record.requestId, config.authMode),
+        // With tracing on, each attempt's traceparent names its own span (use-tracing.ts) instead.
+        headers: upstreamHeaders(request, record.requestId, config.authMode, tracing === null),
         onAttempt: (info) => observeAttempt(metrics, record, info),
         onRetry: (info) => observeRetry(metrics, info),
         onRetryDenied: (info) => observeRetryDenied(metrics, info),

@@ -56,6 +56,31 @@ export interface CallOptions {
   onRetry?: (info: AttemptInfo & { clockSkew: boolean }) => void;
   /** Called when a failed attempt would have been retried but the retry budget could not pay for it. */
   onRetryDenied?: (info: AttemptInfo) => void;
+  /** Called as each attempt starts (tracing: one span per attempt); its headers go out with that attempt. */
+  traceAttempt?: (start: AttemptStart) => AttemptTrace;
+}
+
+export interface AttemptStart {
+  operation: OperationName;
+  method: RestRequest["method"];
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+}
+
+export interface AttemptTrace {
+  /** Sent with this attempt, replacing the caller's headers of the same name (e.g. traceparent). */
+  headers: Record<string, string>;
+  /** Called once when the attempt is over: the answer's status and request ID, or no answer. */
+  end(outcome: AttemptEnd): void;
+}
+
+export interface AttemptEnd {
+  /** null: no answer (timeout, connection failure, abandoned, nothing sent). */
+  httpStatus: number | null;
+  /** x-amzn-requestid, else x-request-id, of the answer. */
+  requestId: string | null;
+  /** Set when this attempt failed: its code. */
+  failureCode: string | null;
 }
 
 export type CallResult<T> = UpstreamResult<T> & { attempts: number };
@@ -73,7 +98,11 @@ interface AttemptOutcome<T> {
   result: UpstreamResult<T>;
   /** This attempt's answer showed the server's clock 4+ minutes from our signing clock. */
   clockSkewCorrected: boolean;
+  /** The answer's status and headers; absent when no complete answer came. */
+  answer?: { status: number; headers: UpstreamResponseHeaders };
 }
+
+type UpstreamResponseHeaders = Parameters<typeof upstreamRequestId>[0];
 
 export class UpstreamClient {
   private readonly pool: Pool;
@@ -173,6 +202,26 @@ export class UpstreamClient {
     state: CallState,
   ): Promise<AttemptOutcome<OutputOf<N>>> {
     const rest = buildRestRequest(name, input);
+    if (options.traceAttempt === undefined) return this.send(name, input, rest, timeoutMs, options, state);
+    const trace = options.traceAttempt({ operation: name, method: rest.method, attempt: state.attempt });
+    const outcome = await this.send(name, input, rest, timeoutMs, { ...options, headers: { ...options.headers, ...trace.headers } }, state);
+    trace.end({
+      httpStatus: outcome.answer?.status ?? null,
+      requestId: outcome.answer ? upstreamRequestId(outcome.answer.headers) : null,
+      failureCode: outcome.result.ok ? null : outcome.result.failure.code,
+    });
+    return outcome;
+  }
+
+  /** One attempt on the wire. */
+  private async send<N extends OperationName>(
+    name: N,
+    input: InputOf<N>,
+    rest: RestRequest,
+    timeoutMs: number,
+    options: CallOptions,
+    state: CallState,
+  ): Promise<AttemptOutcome<OutputOf<N>>> {
     const path = this.basePath + rest.path;
     const controller = new AbortController();
     let timedOut = false;
@@ -196,6 +245,7 @@ export class UpstreamClient {
         signal: controller.signal,
       });
       const status = response.statusCode;
+      const answer = { status, headers: response.headers };
       if (this.options.signer) {
         clockSkewCorrected = this.clock.observe(
           headerValue(response.headers, "date"),
@@ -210,9 +260,9 @@ export class UpstreamClient {
           requestId: upstreamRequestId(response.headers),
           retryable: isRetryable("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", status),
         });
-        return { result: { ok: false, failure }, clockSkewCorrected };
+        return { result: { ok: false, failure }, clockSkewCorrected, answer };
       }
-      return { result: decodeUpstreamResponse(name, input, { status, headers: response.headers, body }), clockSkewCorrected };
+      return { result: decodeUpstreamResponse(name, input, { status, headers: response.headers, body }), clockSkewCorrected, answer };
     } catch (error) {
       if (error instanceof SigningError) return { result: { ok: false, failure: error.failure }, clockSkewCorrected: false };
       return { result: { ok: false, failure: noAnswer(timedOut, options.signal?.aborted === true) }, clockSkewCorrected };
