@@ -1,5 +1,5 @@
-// The checked-in schema.graphql is generated from the Pothos schema and meets the contract.
-import { execFileSync } from "node:child_process";
+// The checked-in schema.graphql is generated from the Pothos schema. (The comparison with the
+// public contract beside the repository is .ci/run's: the tests never reach outside the clone.)
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSubgraphSchema } from "@apollo/subgraph";
@@ -21,11 +21,4 @@ describe("schema.graphql", () => {
     expect(() => buildSubgraphSchema(parse(sdl))).not.toThrow();
   });
 
-  it("meets ../shared/contract/schema.graphql (check-contract exits 0)", () => {
-    const out = execFileSync(process.execPath, [`${root}/../shared/tools/check-contract.mjs`, "schema.graphql"], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    expect(out).toContain("contract: met");
-  });
 });
