@@ -20,5 +20,4 @@ describe("schema.graphql", () => {
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2');
     expect(() => buildSubgraphSchema(parse(sdl))).not.toThrow();
   });
-
 });
