@@ -18,21 +18,26 @@ export interface GatewayProcess {
   kill(): void;
 }
 
-export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
-  let stdout = "";
-  let stderr = "";
+/** node --import tsx src/main.ts with only the given environment (plus PATH, HOME, PORT=0, HOST=127.0.0.1). */
+function spawnGateway(env: Record<string, string>) {
+  const output = { stdout: "", stderr: "" };
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+  child.stdout?.on("data", (c: Buffer) => (output.stdout += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (output.stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+  const { child, output, exited } = spawnGateway(env);
   const port = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${stdout}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output.stdout}\n${output.stderr}`)), timeoutMs);
     const poll = setInterval(() => {
-      const match = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(stdout);
+      const match = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(output.stdout);
       if (match?.[1]) {
         clearInterval(poll);
         clearTimeout(timer);
@@ -42,7 +47,7 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
     void exited.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code}:\n${stdout}\n${stderr}`));
+      reject(new Error(`gateway exited with ${code}:\n${output.stdout}\n${output.stderr}`));
     });
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -50,8 +55,8 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
     child,
     url: `${origin}/graphql`,
     origin,
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout: () => output.stdout,
+    stderr: () => output.stderr,
     exited,
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -65,4 +70,19 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export interface FinishedProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the gateway process to its exit, for start-ups it must refuse (SIGKILL after `timeoutMs`). */
+export async function runGatewayProcessToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<FinishedProcess> {
+  const { child, output, exited } = spawnGateway(env);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, ...output };
 }
