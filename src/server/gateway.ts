@@ -110,6 +110,9 @@ export async function createGateway(
     multipart: false,
     cors: false, // use-cors.ts
     maxRequestBodySize: false, // use-request-body.ts (names MAX_BODY_BYTES)
+    // Order matters: CSRF, caller auth (401 before anything is looked at), the body limit and
+    // the batch limit come before trusted documents, which decide every operation of the
+    // request before any runs; the document limits then judge the trusted text as any other.
     plugins: [
       useRequestId(),
       useCors(corsPolicy(config.corsOrigins, config.production)),
