@@ -3,6 +3,7 @@
 import { isIP } from "node:net";
 import type { EmulatorFormat } from "./emulator/wire-format.js";
 import { readTracingSettings, type TracingSettings } from "./tracing/settings.js";
+import { isRegularFile } from "./reload/reloadable-files.js";
 import { decideSigning, parseWellArchitectedHost } from "./upstream/aws-endpoint.js";
 import { DEFAULT_BREAKER, type CircuitBreakerOptions } from "./upstream/circuit-breaker.js";
 
@@ -50,6 +51,15 @@ export interface Config {
   emulatorCredentials: EmulatorCredentials | null;
   /** OpenTelemetry tracing from the standard OTEL_* variables; null: off (no OTLP endpoint set). */
   tracing: TracingSettings | null;
+  /** null: TRUSTED_DOCUMENTS unset, every document may run. */
+  trustedDocuments: TrustedDocumentsConfig | null;
+}
+
+export interface TrustedDocumentsConfig {
+  /** Manifest files, in the order given. */
+  files: string[];
+  /** TRUSTED_DOCUMENTS_ONLY: only manifest documents execute. */
+  only: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -172,6 +182,7 @@ export function readConfig(env: Env): Config {
     emulatorFormat,
     emulatorCredentials,
     tracing: readTracing(env),
+    trustedDocuments: readTrustedDocumentsConfig(env, production),
   };
 }
 
@@ -179,6 +190,22 @@ function readTracing(env: Env): TracingSettings | null {
   const tracing = readTracingSettings(env);
   if (!tracing.ok) throw new ConfigError(tracing.variable, tracing.problem);
   return tracing.settings;
+}
+
+/** TRUSTED_DOCUMENTS (comma-separated manifest paths) and TRUSTED_DOCUMENTS_ONLY. */
+function readTrustedDocumentsConfig(env: Env, production: boolean): TrustedDocumentsConfig | null {
+  const raw = value(env, "TRUSTED_DOCUMENTS");
+  if (raw === undefined) {
+    if (boolean(env, "TRUSTED_DOCUMENTS_ONLY", false)) {
+      throw new ConfigError("TRUSTED_DOCUMENTS_ONLY", "true needs TRUSTED_DOCUMENTS (the manifest files of the documents that may run)");
+    }
+    return null;
+  }
+  const files = raw.split(",").map((f) => f.trim());
+  if (files.some((f) => f === "")) throw new ConfigError("TRUSTED_DOCUMENTS", `has an empty entry: "${raw}"`);
+  const missing = files.find((f) => !isRegularFile(f));
+  if (missing !== undefined) throw new ConfigError("TRUSTED_DOCUMENTS", `${missing} is not a readable file`);
+  return { files, only: boolean(env, "TRUSTED_DOCUMENTS_ONLY", production) };
 }
 
 export interface EmulatorCredentials {

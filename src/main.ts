@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   });
   // The OpenTelemetry SDK is loaded only when tracing is on.
   const tracing = config.tracing === null ? null : (await import("./tracing/provider.js")).startTracing(config.tracing);
-  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl, tracing });
+  let gateway;
+  try {
+    gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl, tracing });
+  } catch (error) {
+    // A configuration file that cannot be used (e.g. a manifest: the message names the file and the document ID).
+    if (error instanceof ConfigError) fail(`config: ${error.message}`);
+    throw error;
+  }
   let http;
   try {
     http = await listen(gateway, config.port, config.host);
@@ -89,6 +96,12 @@ async function main(): Promise<void> {
     // The endpoint without its query (which may hold a key); export headers are never printed.
     const { origin, pathname } = new URL(config.tracing.endpoint);
     console.log(`gateway: tracing to ${origin}${pathname} (OTLP ${config.tracing.protocol}, sampler ${config.tracing.sampler.name})`);
+  }
+  if (config.trustedDocuments !== null) {
+    const { files, only } = config.trustedDocuments;
+    console.log(
+      `gateway: trusted documents from ${files.join(", ")} (TRUSTED_DOCUMENTS_ONLY=${only}: ${only ? "nothing else runs" : "other documents run too"}); reloaded on SIGHUP and on change`,
+    );
   }
 }
 

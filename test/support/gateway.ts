@@ -43,6 +43,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     introspection: true,
     fieldSuggestions: true,
     maxBodyBytes: 1_048_576,
+    trustedDocuments: null,
     ...overrides,
   } satisfies Partial<Config>;
   const gateway = await createGateway(config, upstream, { log: () => {}, ...services });

@@ -36,22 +36,27 @@ export interface NodeProcess {
   kill(): void;
 }
 
-/** `node <args>` in the project root with a minimal environment; resolves once stdout matches `ready`. */
-export async function startNodeProcess(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 30_000): Promise<NodeProcess> {
-  let stdout = "";
-  let stderr = "";
+/** `node <args>` in the project root with only the given environment (plus PATH, HOME, PORT=0, HOST=127.0.0.1). */
+function spawnNode(args: string[], env: Record<string, string>) {
+  const output = { stdout: "", stderr: "" };
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+  child.stdout?.on("data", (c: Buffer) => (output.stdout += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (output.stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+/** `node <args>` in the project root; resolves once stdout matches `ready`. */
+export async function startNodeProcess(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 30_000): Promise<NodeProcess> {
+  const { child, output, exited } = spawnNode(args, env);
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${stdout}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output.stdout}\n${output.stderr}`)), timeoutMs);
     const poll = setInterval(() => {
-      const found = ready.exec(stdout);
+      const found = ready.exec(output.stdout);
       if (found) {
         clearInterval(poll);
         clearTimeout(timer);
@@ -61,14 +66,14 @@ export async function startNodeProcess(args: string[], env: Record<string, strin
     void exited.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`${args.join(" ")} exited with ${code}:\n${stdout}\n${stderr}`));
+      reject(new Error(`${args.join(" ")} exited with ${code}:\n${output.stdout}\n${output.stderr}`));
     });
   });
   return {
     child,
     match,
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout: () => output.stdout,
+    stderr: () => output.stderr,
     exited,
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -82,4 +87,19 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export interface FinishedProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the gateway process to its exit, for start-ups it must refuse (SIGKILL after `timeoutMs`). */
+export async function runGatewayProcessToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<FinishedProcess> {
+  const { child, output, exited } = spawnNode(["--import", "tsx", "src/main.ts"], env);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, ...output };
 }
