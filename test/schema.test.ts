@@ -1,10 +1,11 @@
-// The checked-in schema.graphql is generated from the Pothos schema and meets the contract.
+// The checked-in schema.graphql (and the client artifacts beside it) are generated from the Pothos schema and meet the contract.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import { printClientSchemaSDL, printPossibleTypesJSON } from "../src/schema/client-artifacts.js";
 import { printSchemaSDL } from "../src/schema/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -27,5 +28,16 @@ describe("schema.graphql", () => {
       encoding: "utf8",
     });
     expect(out).toContain("contract: met");
+  });
+});
+
+describe("the client artifacts (client/)", () => {
+  // Compared without writing, with the printers `npm run schema` uses.
+  it("client/schema.graphql is current: it equals the client SDL printed from the Pothos schema (run `npm run schema`)", () => {
+    expect(readFileSync(`${root}/client/schema.graphql`, "utf8")).toBe(printClientSchemaSDL());
+  });
+
+  it("client/possible-types.json is current: it equals the map printed from the Pothos schema (run `npm run schema`)", () => {
+    expect(readFileSync(`${root}/client/possible-types.json`, "utf8")).toBe(printPossibleTypesJSON());
   });
 });
