@@ -2,6 +2,7 @@
 // is a ConfigError naming the variable; main.ts prints it in one line.
 import { isIP } from "node:net";
 import type { EmulatorFormat } from "./emulator/wire-format.js";
+import { isRegularFile } from "./reload/reloadable-files.js";
 import { decideSigning, parseWellArchitectedHost } from "./upstream/aws-endpoint.js";
 
 export class ConfigError extends Error {
@@ -44,6 +45,15 @@ export interface Config {
   emulatorFormat: EmulatorFormat;
   /** The embedded emulator checks SigV4 signatures made with these (aws format only). */
   emulatorCredentials: EmulatorCredentials | null;
+  /** null: TRUSTED_DOCUMENTS unset, every document may run. */
+  trustedDocuments: TrustedDocumentsConfig | null;
+}
+
+export interface TrustedDocumentsConfig {
+  /** Manifest files, in the order given. */
+  files: string[];
+  /** TRUSTED_DOCUMENTS_ONLY: only manifest documents execute. */
+  only: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -161,7 +171,24 @@ export function readConfig(env: Env): Config {
     corsOrigins: readCorsOrigins(env, production),
     emulatorFormat,
     emulatorCredentials,
+    trustedDocuments: readTrustedDocumentsConfig(env, production),
   };
+}
+
+/** TRUSTED_DOCUMENTS (comma-separated manifest paths) and TRUSTED_DOCUMENTS_ONLY. */
+function readTrustedDocumentsConfig(env: Env, production: boolean): TrustedDocumentsConfig | null {
+  const raw = value(env, "TRUSTED_DOCUMENTS");
+  if (raw === undefined) {
+    if (boolean(env, "TRUSTED_DOCUMENTS_ONLY", false)) {
+      throw new ConfigError("TRUSTED_DOCUMENTS_ONLY", "true needs TRUSTED_DOCUMENTS (the manifest files of the documents that may run)");
+    }
+    return null;
+  }
+  const files = raw.split(",").map((f) => f.trim());
+  if (files.some((f) => f === "")) throw new ConfigError("TRUSTED_DOCUMENTS", `has an empty entry: "${raw}"`);
+  const missing = files.find((f) => !isRegularFile(f));
+  if (missing !== undefined) throw new ConfigError("TRUSTED_DOCUMENTS", `${missing} is not a readable file`);
+  return { files, only: boolean(env, "TRUSTED_DOCUMENTS_ONLY", production) };
 }
 
 export interface EmulatorCredentials {

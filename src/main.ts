@@ -48,7 +48,14 @@ async function main(): Promise<void> {
     maxAttempts: config.upstreamMaxAttempts,
     signer,
   });
-  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
+  let gateway;
+  try {
+    gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
+  } catch (error) {
+    // A configuration file that cannot be used (e.g. a manifest: the message names the file and the document ID).
+    if (error instanceof ConfigError) fail(`config: ${error.message}`);
+    throw error;
+  }
   let http;
   try {
     http = await listen(gateway, config.port, config.host);
@@ -79,6 +86,12 @@ async function main(): Promise<void> {
     console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
   }
   console.log(`gateway: callers AUTH_MODE=${config.authMode}; /health, /readiness, /metrics`);
+  if (config.trustedDocuments !== null) {
+    const { files, only } = config.trustedDocuments;
+    console.log(
+      `gateway: trusted documents from ${files.join(", ")} (TRUSTED_DOCUMENTS_ONLY=${only}: ${only ? "nothing else runs" : "other documents run too"}); reloaded on SIGHUP and on change`,
+    );
+  }
 }
 
 /** Set once the server listens; a signal before that stops the start-up at once. */

@@ -2,19 +2,22 @@
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { createJwtVerifier, type TokenVerifier } from "../auth/jwt-verifier.js";
-import type { Config } from "../config.js";
+import { ConfigError, type Config } from "../config.js";
 import { schema } from "../schema/index.js";
 import type { GatewayContext } from "../schema/context.js";
 import type { CallOptions, UpstreamClient } from "../upstream/client.js";
 import { createShareListLoader } from "../upstream/share-list-loader.js";
 import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
+import { createReloadable, FileLoadError, type Reloadable } from "../reload/reloadable-files.js";
+import { checkWith } from "../trusted-documents/document-check.js";
+import { loadTrustedDocuments, type TrustedDocumentSet } from "../trusted-documents/trusted-document-set.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
 import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
 import { createMetrics, observeAttempt, observeRetry, type GatewayMetrics } from "./metrics.js";
 import { batchPosition, useBatchPosition } from "./plugins/use-batch-position.js";
 import { useBatchLimit } from "./plugins/use-batch-limit.js";
 import { useCallerAuth } from "./plugins/use-caller-auth.js";
-import { corsPolicy, useCors } from "./plugins/use-cors.js";
+import { corsPolicy, CSRF_PREVENTION_HEADERS, useCors } from "./plugins/use-cors.js";
 import { useDocumentLimits } from "./plugins/use-document-limits.js";
 import { useErrorStatus } from "./plugins/use-error-status.js";
 import { useMetrics } from "./plugins/use-metrics.js";
@@ -24,6 +27,7 @@ import { useRequestBody } from "./plugins/use-request-body.js";
 import { useRequestId } from "./plugins/use-request-id.js";
 import { useRequestLog } from "./plugins/use-request-log.js";
 import { useSchemaDisclosure } from "./plugins/use-schema-disclosure.js";
+import { operationText, useTrustedDocuments } from "./plugins/use-trusted-documents.js";
 import { recordOf } from "./request-record.js";
 import { upstreamHeaders } from "./upstream-headers.js";
 import { createUpstreamProbe, type UpstreamProbe } from "./upstream-probe.js";
@@ -43,6 +47,7 @@ export type GatewayConfig = Pick<
   | "introspection"
   | "fieldSuggestions"
   | "maxBodyBytes"
+  | "trustedDocuments"
 >;
 
 /** What the gateway uses besides its configuration; each has a production default. */
@@ -56,6 +61,10 @@ export interface GatewayServices {
   readiness?: UpstreamProbe;
   /** The upstream base URL the default readiness check asks (default: the upstream's origin). */
   upstreamBaseUrl?: string;
+  /** Where reloads of configuration files (trusted-document manifests) are reported (default: stderr). */
+  reloadLog?: (line: string) => void;
+  /** How often manifest files are looked at for changes (default: every second). */
+  reloadPollIntervalMs?: number;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -87,7 +96,9 @@ export async function createGateway(
   const renderGraphiQL = config.graphiql ? await loadGraphiQLRenderer() : undefined;
   const metrics = services.metrics ?? createMetrics();
   const readiness = services.readiness ?? createUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin);
-  return createYoga<Record<string, unknown>, GatewayContext>({
+  // Loaded once the gateway exists: manifest documents are checked by its own parse and validate.
+  let trustedDocuments: Reloadable<TrustedDocumentSet> | undefined;
+  const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
@@ -105,17 +116,27 @@ export async function createGateway(
       useMetrics(metrics, GRAPHQL_ENDPOINT),
       useReadiness(readiness),
       useRequestLog(services.log ?? stdoutLog),
-      useCSRFPrevention(),
+      useCSRFPrevention({ requestHeaders: CSRF_PREVENTION_HEADERS }),
       useCallerAuth(tokenVerifier(config, services)),
       useRequestBody(config.maxBodyBytes),
       useBatchLimit(config.batchLimit),
       useBatchPosition(),
+      config.trustedDocuments !== null &&
+        useTrustedDocuments({
+          only: config.trustedDocuments.only,
+          documents: () => {
+            if (trustedDocuments === undefined) throw new Error("trusted documents used before they were loaded");
+            return trustedDocuments.current;
+          },
+          onDispose: () => trustedDocuments?.close(),
+        }),
       useDocumentLimits(config.limits),
       useSchemaDisclosure(config),
       useOperationRecord(schema),
       useErrorStatus(),
     ],
-    context: ({ request, params }): GatewayContext => {
+    context: (initial): GatewayContext => {
+      const { request } = initial;
       const record = recordOf(request);
       const callOptions: CallOptions = {
         signal: request.signal,
@@ -123,7 +144,7 @@ export async function createGateway(
         onAttempt: (info) => observeAttempt(metrics, record, info),
         onRetry: (info) => observeRetry(metrics, info),
       };
-      const batch = batchPosition(request, params);
+      const batch = batchPosition(request, initial);
       let otherTokenFields: number | undefined;
       return {
         caller: record.caller,
@@ -133,7 +154,7 @@ export async function createGateway(
         tokenFieldsInOtherBatchOperations: () =>
           (otherTokenFields ??= (batch.operations ?? [])
             .filter((_, i) => i !== batch.index)
-            .reduce((n, op) => n + countTokenTakingFieldsInSource(op.query, op.operationName), 0)),
+            .reduce((n, op) => n + countTokenTakingFieldsInSource(operationText(op), op.operationName), 0)),
         callOptions,
         // Created on first use: most requests (every mutation) never read a share list.
         get shareLists() {
@@ -144,4 +165,23 @@ export async function createGateway(
       };
     },
   });
+  if (config.trustedDocuments !== null) trustedDocuments = watchTrustedDocuments(config.trustedDocuments.files, gateway, services);
+  return gateway;
+}
+
+/** Loads the manifests (a bad one is a ConfigError naming the file and the ID) and keeps them current. */
+function watchTrustedDocuments(files: readonly string[], gateway: Gateway, services: GatewayServices): Reloadable<TrustedDocumentSet> {
+  const check = checkWith(() => gateway.getEnveloped({}));
+  try {
+    return createReloadable({
+      what: "trusted documents",
+      files,
+      load: () => loadTrustedDocuments(files, check),
+      log: services.reloadLog,
+      pollIntervalMs: services.reloadPollIntervalMs,
+    });
+  } catch (error) {
+    if (error instanceof FileLoadError) throw new ConfigError("TRUSTED_DOCUMENTS", error.message);
+    throw error;
+  }
 }

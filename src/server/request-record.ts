@@ -11,6 +11,8 @@ export interface RequestRecord {
   countedInFlight: boolean;
   /** Name of each executed operation (null when anonymous). */
   operationNames: (string | null)[];
+  /** The trusted-document ID each operation named, as sent (never the document). */
+  documentIds: string[];
   /** Root field names of the executed operations, sorted and de-duplicated on read. */
   rootFields: Set<string>;
   /** __typename of each root field's result, in completion order. */
@@ -32,6 +34,7 @@ export function recordOf(request: Request): RequestRecord {
       caller: UNAUTHENTICATED_CALLER,
       countedInFlight: false,
       operationNames: [],
+      documentIds: [],
       rootFields: new Set(),
       resultTypes: [],
       errorCodes: [],

@@ -39,6 +39,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     introspection: true,
     fieldSuggestions: true,
     maxBodyBytes: 1_048_576,
+    trustedDocuments: null,
     ...overrides,
   } satisfies Partial<Config>;
   const gateway = await createGateway(config, upstream, { log: () => {}, ...services });
@@ -47,6 +48,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     url: `http://127.0.0.1:${http.port}/graphql`,
     async close() {
       await http.drain(1000);
+      await gateway.dispose();
       await upstream.close();
     },
   };

@@ -3,6 +3,9 @@
 // no CORS headers at all, so the browser withholds the response from it.
 import type { Plugin } from "graphql-yoga";
 
+/** The CSRF-prevention headers, one of which a GET needs: yoga's own and what Apollo Client sends. */
+export const CSRF_PREVENTION_HEADERS = ["x-graphql-yoga-csrf", "apollo-require-preflight", "x-apollo-operation-name"];
+
 export const CORS_ALLOWED_HEADERS = [
   "content-type",
   "authorization",
@@ -10,8 +13,7 @@ export const CORS_ALLOWED_HEADERS = [
   "x-request-id",
   "traceparent",
   "tracestate",
-  // The CSRF-prevention header, which GET requests need (use-csrf in gateway.ts).
-  "x-graphql-yoga-csrf",
+  ...CSRF_PREVENTION_HEADERS,
 ];
 export const CORS_EXPOSED_HEADERS = ["x-request-id"];
 const CORS_METHODS = ["GET", "POST", "OPTIONS"];

@@ -1,5 +1,6 @@
 // One JSON line per request when its response goes out: request ID,
-// operation, result types, upstream attempts and latency, caller subject.
+// operation, trusted-document ID, result types, upstream attempts and
+// latency, caller subject.
 // Built from an allow-list of fields: never headers, bodies, variables,
 // query strings, tokens or client request tokens.
 import type { Plugin } from "graphql-yoga";
@@ -30,6 +31,7 @@ export function useRequestLog(write: LogWriter): Plugin {
               status,
               durationMs,
               operationName: names.length === 0 ? null : names.map((n) => clip(n ?? "(anonymous)")).join(","),
+              documentId: record.documentIds.length === 0 ? null : record.documentIds.map(clip).join(","),
               rootFields: [...record.rootFields].sort(),
               resultTypes: record.resultTypes,
               errors: record.errorCodes,
