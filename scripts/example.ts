@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     void stop(1);
   });
 
-  console.log(`example: app ${appOrigins[0]}/ (gateway ${gateway.url}, trusted documents only: ${MANIFEST})`);
+  console.log(`example: app ${appOrigins[0]}/ (gateway ${gateway.url} pid ${gateway.child.pid}, trusted documents only: ${MANIFEST})`);
 }
 
 main().catch((error: unknown) => {
