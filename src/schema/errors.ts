@@ -86,9 +86,9 @@ export const ErrorInterface = builder.interfaceRef<ResultError>("Error").impleme
     "Every error member of a result union implements this: an error is data (the field's __typename), never a",
     "top-level GraphQL error. `... on Error { code message retryable }` reads any of them; Apollo Client's",
     "InMemoryCache and urql graphcache match that fragment only with client/possible-types.json (or the client",
-    "schema). retryable is true for ThrottlingError and for an UpstreamError after no answer or HTTP 429, 500,",
-    "502, 503 or 504; a retryable error of createWorkloadShare or deleteWorkloadShare carries the",
-    "clientRequestToken to send again.",
+    "schema). retryable is true for ThrottlingError and for an UpstreamError after no answer, INTERNAL_ERROR",
+    "or HTTP 429, 500, 502, 503 or 504; a retryable error of createWorkloadShare or deleteWorkloadShare carries",
+    "the clientRequestToken to send again.",
   ].join("\n"),
   fields: (t) => ({
     message: t.exposeString("message"),
