@@ -2,7 +2,7 @@ import { checkPermissionType, checkSharedWith, checkWorkloadId, ProblemList } fr
 import type { WorkloadShare } from "../shares/model.js";
 import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
-import { errorMembers, invalidInput, toResultError } from "./errors.js";
+import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
 import { requireScope } from "./scopes.js";
 import { clientTokenForField } from "./field-token.js";
@@ -17,11 +17,19 @@ export class CreateWorkloadShareSuccess {
 
 builder.objectType(CreateWorkloadShareSuccess, {
   name: "CreateWorkloadShareSuccess",
+  description: [
+    "The upstream created the share (a 2xx answer it could read), or replayed the original result because",
+    "this clientRequestToken came again with the same parameters.",
+  ].join("\n"),
   isTypeOf: (value) => value instanceof CreateWorkloadShareSuccess,
   fields: (t) => ({
     share: t.field({ type: WorkloadShareRef, resolve: (s) => s.share }),
     clientRequestToken: t.exposeString("clientRequestToken", {
-      description: "The token sent upstream: repeat it to retry this exact request safely.",
+      description: [
+        "The token sent upstream: repeat it to retry this exact request safely. Always set on success (and on",
+        "every retryable error): input.clientRequestToken, else the Idempotency-Key header (or derived from",
+        "it), else created by the gateway.",
+      ].join("\n"),
     }),
   }),
 });
@@ -44,6 +52,7 @@ const CreateWorkloadShareInput = builder.inputType("CreateWorkloadShareInput", {
 const KINDS = ["validation", "accessDenied", "notFound", "conflict", "quotaExceeded", "throttling", "upstream"] as const;
 
 const CreateWorkloadShareResult = builder.errorUnion("CreateWorkloadShareResult", {
+  description: resultUnionDescription("createWorkloadShare", "CreateWorkloadShareSuccess"),
   types: [CreateWorkloadShareSuccess, ...errorMembers(KINDS)],
 });
 

@@ -1,6 +1,6 @@
 import { checkShareId, checkWorkloadId, ProblemList } from "../shares/constraints.js";
 import { builder } from "./builder.js";
-import { errorMembers, invalidInput, toResultError } from "./errors.js";
+import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
 import { requireScope } from "./scopes.js";
 import { clientTokenForField } from "./field-token.js";
@@ -14,10 +14,17 @@ export class DeleteWorkloadShareSuccess {
 
 builder.objectType(DeleteWorkloadShareSuccess, {
   name: "DeleteWorkloadShareSuccess",
+  description: "The upstream deleted the share (a 2xx answer; an empty body or {} counts as one).",
   isTypeOf: (value) => value instanceof DeleteWorkloadShareSuccess,
   fields: (t) => ({
     deletedShareId: t.exposeID("deletedShareId"),
-    clientRequestToken: t.exposeString("clientRequestToken"),
+    clientRequestToken: t.exposeString("clientRequestToken", {
+      description: [
+        "The token sent upstream: repeat it to retry this exact request safely. Always set on success (and on",
+        "every retryable error): input.clientRequestToken, else the Idempotency-Key header (or derived from",
+        "it), else created by the gateway.",
+      ].join("\n"),
+    }),
   }),
 });
 
@@ -34,6 +41,7 @@ const DeleteWorkloadShareInput = builder.inputType("DeleteWorkloadShareInput", {
 const KINDS = ["validation", "accessDenied", "notFound", "conflict", "throttling", "upstream"] as const;
 
 const DeleteWorkloadShareResult = builder.errorUnion("DeleteWorkloadShareResult", {
+  description: resultUnionDescription("deleteWorkloadShare", "DeleteWorkloadShareSuccess"),
   types: [DeleteWorkloadShareSuccess, ...errorMembers(KINDS)],
 });
 

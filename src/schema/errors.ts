@@ -83,7 +83,14 @@ export class UpstreamError extends ResultError {
 }
 
 export const ErrorInterface = builder.interfaceRef<ResultError>("Error").implement({
-  description: "Every error member of a result union implements this.",
+  description: [
+    "Every error member of a result union implements this: an error is data (the field's __typename), never a",
+    "top-level GraphQL error. `... on Error { code message retryable }` reads any of them; Apollo Client's",
+    "InMemoryCache and urql graphcache match that fragment only with client/possible-types.json (or the client",
+    "schema). retryable is true for ThrottlingError and for an UpstreamError after no answer, INTERNAL_ERROR",
+    "or HTTP 429, 500, 502, 503 or 504; a retryable error of createWorkloadShare or deleteWorkloadShare carries",
+    "the clientRequestToken to send again.",
+  ].join("\n"),
   fields: (t) => ({
     message: t.exposeString("message"),
     code: t.exposeString("code", {
@@ -105,15 +112,38 @@ const FieldErrorRef = builder.objectRef<FieldProblem>("FieldError").implement({
 
 builder.objectType(ValidationError, {
   name: "ValidationError",
+  description: [
+    "The input was refused; retryable: false (change the input first). Appears when the gateway's own input",
+    "check failed (code VALIDATION_ERROR, nothing sent upstream, one FieldError per bad field, e.g.",
+    '["input", "sharedWith"] or ["headers", "idempotency-key"]), or when the upstream answered VALIDATION_ERROR,',
+    "BAD_REQUEST, INVALID_*, ValidationException, or HTTP 400 or 422 without a code.",
+  ].join("\n"),
   interfaces: [ErrorInterface],
   shareable: true,
   fields: (t) => ({ fields: t.field({ type: [FieldErrorRef], resolve: (e) => e.fields }) }),
 });
 
-builder.objectType(AccessDeniedError, { name: "AccessDeniedError", interfaces: [ErrorInterface], shareable: true });
+builder.objectType(AccessDeniedError, {
+  name: "AccessDeniedError",
+  description: [
+    "The caller, or the gateway's AWS identity, may not do this; retryable: false. Appears when the caller's",
+    "token lacks the needed scope (code INSUFFICIENT_SCOPE, nothing sent upstream), or when the upstream",
+    "answered ACCESS_DENIED, UNAUTHORIZED, FORBIDDEN, AccessDeniedException, a signature or credential error",
+    "(InvalidSignatureException, SignatureDoesNotMatch, IncompleteSignatureException,",
+    "MissingAuthenticationTokenException, UnrecognizedClientException, InvalidClientTokenId,",
+    "ExpiredTokenException), or HTTP 401 or 403 without a code.",
+  ].join("\n"),
+  interfaces: [ErrorInterface],
+  shareable: true,
+});
 
 builder.objectType(ResourceNotFoundError, {
   name: "ResourceNotFoundError",
+  description: [
+    "The workload or share does not exist; retryable: false. Appears when the upstream answered NOT_FOUND,",
+    "RESOURCE_NOT_FOUND, ResourceNotFoundException, or HTTP 404 without a code (a 404 page in neither wire",
+    "format is an UpstreamError, never this).",
+  ].join("\n"),
   interfaces: [ErrorInterface],
   shareable: true,
   fields: (t) => ({
@@ -124,6 +154,11 @@ builder.objectType(ResourceNotFoundError, {
 
 builder.objectType(ConflictError, {
   name: "ConflictError",
+  description: [
+    "The request conflicts with the current state; retryable: false. Appears when the upstream answered",
+    "CONFLICT, ConflictException, or HTTP 409 without a code: e.g. the workload is already shared with that",
+    "principal, or the clientRequestToken was already used with other parameters.",
+  ].join("\n"),
   interfaces: [ErrorInterface],
   shareable: true,
   fields: (t) => ({
@@ -134,6 +169,11 @@ builder.objectType(ConflictError, {
 
 builder.objectType(ServiceQuotaExceededError, {
   name: "ServiceQuotaExceededError",
+  description: [
+    "A service quota is used up, e.g. the workload's number of shares; retryable: false. Appears when the",
+    "upstream answered SERVICE_QUOTA_EXCEEDED, QUOTA_EXCEEDED, ServiceQuotaExceededException, or HTTP 402",
+    "without a code.",
+  ].join("\n"),
   interfaces: [ErrorInterface],
   shareable: true,
   fields: (t) => ({
@@ -146,6 +186,13 @@ builder.objectType(ServiceQuotaExceededError, {
 
 builder.objectType(ThrottlingError, {
   name: "ThrottlingError",
+  description: [
+    "The upstream throttled the request; retryable: true. Appears when the upstream answered THROTTLING,",
+    "RATE_LIMITED, TOO_MANY_REQUESTS, ThrottlingException or another of the AWS SDK's throttling names, or",
+    "HTTP 429 without a code, and the gateway's own retries are spent (at once when the upstream's",
+    "Retry-After is over 5 s). Wait retryAfterSeconds when set, then send the same request again with",
+    "clientRequestToken.",
+  ].join("\n"),
   interfaces: [ErrorInterface],
   shareable: true,
   fields: (t) => ({
@@ -155,13 +202,31 @@ builder.objectType(ThrottlingError, {
       nullable: true,
       description: "From the upstream's Retry-After, when it sent one.",
     }),
-    clientRequestToken: t.exposeString("clientRequestToken", { nullable: true }),
+    clientRequestToken: t.exposeString("clientRequestToken", {
+      nullable: true,
+      description: [
+        "The token sent upstream: set on every ThrottlingError of createWorkloadShare and deleteWorkloadShare,",
+        "null for the operations that take none (updateWorkloadShare, reads). Retry with it as",
+        "input.clientRequestToken (alias it, e.g. errorToken: clientRequestToken, next to a success type's String!).",
+      ].join("\n"),
+    }),
   }),
 });
 
 builder.objectType(UpstreamError, {
   name: "UpstreamError",
-  description: "The upstream failed, timed out, was unreachable or answered something unreadable.",
+  description: [
+    "The upstream failed, timed out, was unreachable or answered something unreadable, and no other member",
+    "fits. Appears for INTERNAL_ERROR or InternalServerException (retryable); any other envelope",
+    "code or AWS error type (kept in code); another HTTP status without a code (UPSTREAM_HTTP_<status>);",
+    "no answer (UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE, httpStatus null, retryable); an answer in neither",
+    "wire format (UPSTREAM_BAD_RESPONSE, at any status); a body over 1 MiB (UPSTREAM_RESPONSE_TOO_LARGE);",
+    "AWS credentials that could not be loaded (UPSTREAM_CREDENTIALS_UNAVAILABLE, nothing sent); the gateway's",
+    "circuit breaker open after repeated upstream failures (UPSTREAM_UNAVAILABLE, retryable, nothing sent,",
+    "retryAfterSeconds = the cooldown left); and a mapped",
+    "error that this field's union does not list (its original code). retryable is true after no answer and",
+    "for HTTP 429, 500, 502, 503 and 504, and then clientRequestToken is set.",
+  ].join("\n"),
   interfaces: [ErrorInterface],
   shareable: true,
   fields: (t) => ({
@@ -173,13 +238,31 @@ builder.objectType(UpstreamError, {
       nullable: true,
       description: "The upstream's request ID (x-amzn-requestid / x-request-id) when it sent one.",
     }),
-    clientRequestToken: t.exposeString("clientRequestToken", { nullable: true }),
+    clientRequestToken: t.exposeString("clientRequestToken", {
+      nullable: true,
+      description: [
+        "The token sent upstream: set when retryable is true on createWorkloadShare and deleteWorkloadShare,",
+        "else null. Retry with it as input.clientRequestToken (alias it, e.g. errorToken: clientRequestToken).",
+      ].join("\n"),
+    }),
     retryAfterSeconds: t.exposeInt("retryAfterSeconds", {
       nullable: true,
-      description: "Seconds until the gateway will call the upstream again (open circuit breaker), when known.",
+      description: [
+        "Seconds to wait before retrying, when known: the upstream's Retry-After on a retryable answer, or the",
+        "cooldown left of the gateway's open circuit breaker (UPSTREAM_UNAVAILABLE). Null when not retryable.",
+      ].join("\n"),
     }),
   }),
 });
+
+/** The description of a result union: what it holds and where each member's "when" is told. */
+export function resultUnionDescription(field: string, success: string): string {
+  return [
+    `What ${field} returns: ${success} when the upstream succeeded, else exactly one error member, as data`,
+    "(never a top-level GraphQL error). Every error member implements Error; each member's description says",
+    "when it appears. Select __typename, the success type's fields and `... on Error { code message retryable }`.",
+  ].join("\n");
+}
 
 /** The error members of every result union, in the contract's order. */
 export const ERROR_MEMBERS = {

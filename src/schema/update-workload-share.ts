@@ -2,7 +2,7 @@ import { checkPermissionType, checkShareId, checkWorkloadId, ProblemList } from 
 import type { WorkloadShare } from "../shares/model.js";
 import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
-import { errorMembers, invalidInput, toResultError } from "./errors.js";
+import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
 import { requireScope } from "./scopes.js";
 import { WorkloadShareRef } from "./workload-share.js";
@@ -13,6 +13,7 @@ export class UpdateWorkloadShareSuccess {
 
 builder.objectType(UpdateWorkloadShareSuccess, {
   name: "UpdateWorkloadShareSuccess",
+  description: "The upstream changed the share's permission (a 2xx answer it could read).",
   isTypeOf: (value) => value instanceof UpdateWorkloadShareSuccess,
   fields: (t) => ({ share: t.field({ type: WorkloadShareRef, resolve: (s) => s.share }) }),
 });
@@ -28,6 +29,7 @@ const UpdateWorkloadShareInput = builder.inputType("UpdateWorkloadShareInput", {
 const KINDS = ["validation", "accessDenied", "notFound", "conflict", "throttling", "upstream"] as const;
 
 const UpdateWorkloadShareResult = builder.errorUnion("UpdateWorkloadShareResult", {
+  description: resultUnionDescription("updateWorkloadShare", "UpdateWorkloadShareSuccess"),
   types: [UpdateWorkloadShareSuccess, ...errorMembers(KINDS)],
 });
 

@@ -10,7 +10,7 @@ export interface WorkloadRefShape {
 
 export const WorkloadRef = builder.objectRef<WorkloadRefShape>("Workload").implement({
   description:
-    "A workload, owned by another subgraph in a federated graph; this subgraph contributes its shares. Federation: @key(fields: \"id\").",
+    "A workload, owned by another subgraph in a federated graph (an entity keyed by id); this subgraph contributes its shares.",
   fields: (t) => ({
     id: t.exposeID("id"),
   }),

@@ -10,7 +10,7 @@ import type { SharePage, ShareStatus, WorkloadShare } from "../shares/model.js";
 import { builder } from "./builder.js";
 import type { GatewayContext } from "./context.js";
 import { ShareStatusEnum } from "./enums.js";
-import { errorMembers, invalidInput, toResultError, type ResultError } from "./errors.js";
+import { errorMembers, invalidInput, resultUnionDescription, toResultError, type ResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
 import { requireScope } from "./scopes.js";
 import { WorkloadRef, WorkloadShareRef } from "./workload-share.js";
@@ -45,7 +45,10 @@ const EdgeRef = builder.objectRef<WorkloadShareConnection["edges"][number]>("Wor
 builder.objectType(WorkloadShareConnection, {
   name: "WorkloadShareConnection",
   isTypeOf: (value) => value instanceof WorkloadShareConnection,
-  description: "A Relay-style page of shares; cursors are the upstream's NextToken.",
+  description: [
+    "A Relay-style page of shares; cursors are the upstream's NextToken. Appears when the upstream listed",
+    "the shares (a 2xx answer it could read).",
+  ].join("\n"),
   fields: (t) => ({
     edges: t.field({ type: [EdgeRef], resolve: (c) => c.edges }),
     pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo }),
@@ -55,6 +58,7 @@ builder.objectType(WorkloadShareConnection, {
 const KINDS = ["validation", "accessDenied", "notFound", "throttling", "upstream"] as const;
 
 export const WorkloadSharesResult = builder.errorUnion("WorkloadSharesResult", {
+  description: resultUnionDescription("workloadShares (and Workload.shares)", "WorkloadShareConnection"),
   types: [WorkloadShareConnection, ...errorMembers(KINDS)],
 });
 
