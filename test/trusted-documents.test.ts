@@ -479,7 +479,8 @@ describe("TRUSTED_DOCUMENTS_ONLY defaults to true in production when TRUSTED_DOC
   it("the production process refuses an arbitrary document and runs a manifest ID", async () => {
     const gateway = await startGatewayProcess({ NODE_ENV: "production", UPSTREAM_URL: emulator.url, TRUSTED_DOCUMENTS: manifest });
     processes.push(gateway);
-    expect(gateway.stdout()).toContain("TRUSTED_DOCUMENTS_ONLY=true");
+    // Start-up lines after the listening one may arrive in a later chunk of the pipe.
+    await expect.poll(() => gateway.stdout()).toContain("TRUSTED_DOCUMENTS_ONLY=true");
     expectRefusal(await counted(() => post(gateway.url, { query: ARBITRARY })), "PERSISTED_QUERY_ONLY");
     expect((await post(gateway.url, { documentId: sha256(ROOMY) })).body).toEqual({
       data: { workloadShares: { __typename: "WorkloadShareConnection" } },
