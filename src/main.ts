@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, readConfig } from "./config.js";
 import { describeEmulator, startEmulator, type RunningEmulator } from "./emulator/server.js";
+import { FileLoadError } from "./reload/reloadable-files.js";
 import { createGateway } from "./server/gateway.js";
 import { listen } from "./server/http-server.js";
 import { UpstreamClient } from "./upstream/client.js";
@@ -48,7 +49,14 @@ async function main(): Promise<void> {
     maxAttempts: config.upstreamMaxAttempts,
     signer,
   });
-  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
+  let gateway;
+  try {
+    gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
+  } catch (error) {
+    // A file named by the configuration that cannot be used, or an AUDIT_LOG that cannot be opened.
+    if (error instanceof ConfigError || error instanceof FileLoadError) fail(`config: ${error.message}`);
+    throw error;
+  }
   let http;
   try {
     http = await listen(gateway, config.port, config.host);

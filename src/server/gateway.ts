@@ -2,7 +2,9 @@
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { createJwtVerifier, type TokenVerifier } from "../auth/jwt-verifier.js";
+import { auditTrail, openAuditLog } from "../audit/audit-trail.js";
 import type { Config } from "../config.js";
+import { loadCedar, watchSharePolicy, type SharePolicySource } from "../policy/share-policy.js";
 import { schema } from "../schema/index.js";
 import type { GatewayContext } from "../schema/context.js";
 import type { CallOptions, UpstreamClient } from "../upstream/client.js";
@@ -43,6 +45,8 @@ export type GatewayConfig = Pick<
   | "introspection"
   | "fieldSuggestions"
   | "maxBodyBytes"
+  | "sharePolicy"
+  | "auditLog"
 >;
 
 /** What the gateway uses besides its configuration; each has a production default. */
@@ -56,6 +60,10 @@ export interface GatewayServices {
   readiness?: UpstreamProbe;
   /** The upstream base URL the default readiness check asks (default: the upstream's origin). */
   upstreamBaseUrl?: string;
+  /** Where audit lines go (default: config.auditLog). */
+  audit?: LogWriter;
+  /** The share policy (default: config.sharePolicy's files, watched for changes; null: scopes alone). */
+  sharePolicy?: SharePolicySource | null;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -87,7 +95,11 @@ export async function createGateway(
   const renderGraphiQL = config.graphiql ? await loadGraphiQLRenderer() : undefined;
   const metrics = services.metrics ?? createMetrics();
   const readiness = services.readiness ?? createUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin);
-  return createYoga<Record<string, unknown>, GatewayContext>({
+  // Both throw what stops startup: a ConfigError (AUDIT_LOG) or a FileLoadError naming the policy file at fault.
+  const audit = auditTrail(services.audit ?? openAuditLog(config.auditLog));
+  const watched = services.sharePolicy === undefined && config.sharePolicy !== null ? watchSharePolicy(await loadCedar(), config.sharePolicy) : null;
+  const sharePolicy = services.sharePolicy ?? watched;
+  const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
@@ -127,6 +139,9 @@ export async function createGateway(
       let otherTokenFields: number | undefined;
       return {
         caller: record.caller,
+        requestId: record.requestId,
+        sharePolicy,
+        audit,
         upstream,
         idempotencyKey: request.headers.get("idempotency-key"),
         batchIndex: batch.index,
@@ -144,4 +159,6 @@ export async function createGateway(
       };
     },
   });
+  if (watched !== null) gateway.disposableStack.defer(() => watched.close());
+  return gateway;
 }

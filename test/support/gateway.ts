@@ -15,7 +15,7 @@ export interface TestGatewayOptions extends Partial<GatewayConfig> {
   maxAttempts?: number;
   /** Signs every upstream attempt (SigV4), as `npm start` does for an AWS upstream. */
   signer?: RequestSigner;
-  /** Log writer, metrics, token verifier, readiness check (default: the production ones, logs discarded). */
+  /** Log writer, metrics, token verifier, readiness check, audit writer (default: the production ones, logs and audit lines discarded). */
   services?: GatewayServices;
 }
 
@@ -39,14 +39,17 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     introspection: true,
     fieldSuggestions: true,
     maxBodyBytes: 1_048_576,
+    sharePolicy: null,
+    auditLog: { kind: "stdout" },
     ...overrides,
   } satisfies Partial<Config>;
-  const gateway = await createGateway(config, upstream, { log: () => {}, ...services });
+  const gateway = await createGateway(config, upstream, { log: () => {}, audit: () => {}, ...services });
   const http = await listen(gateway, 0, "127.0.0.1", { log: () => {} });
   return {
     url: `http://127.0.0.1:${http.port}/graphql`,
     async close() {
       await http.drain(1000);
+      await gateway.dispose(); // stops watching a share policy it loaded
       await upstream.close();
     },
   };
