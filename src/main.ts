@@ -87,6 +87,13 @@ async function main(): Promise<void> {
     console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
   }
   console.log(`gateway: callers AUTH_MODE=${config.authMode}; /health, /readiness, /metrics`);
+  const policy = config.sharePolicy;
+  const auditTo = config.auditLog.kind === "stdout" ? "stdout" : config.auditLog.path;
+  console.log(
+    policy === null
+      ? `gateway: no share policy (the scopes alone decide); audit lines to ${auditTo}`
+      : `gateway: share policy ${policy.policy}${policy.schema === null ? "" : ` (validated against ${policy.schema})`}; audit lines to ${auditTo}`,
+  );
 }
 
 /** Set once the server listens; a signal before that stops the start-up at once. */

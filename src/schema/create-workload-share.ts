@@ -70,7 +70,7 @@ builder.mutationField("createWorkloadShare", (t) =>
     description: "Shares a workload with an AWS account, organization or OU (CreateWorkloadShare).",
     args: { input: t.arg({ type: CreateWorkloadShareInput, required: true }) },
     resolve: (_root, { input }, context, info) =>
-      authorizedMutation(context, info, asked({ input }), async () => {
+      authorizedMutation(context, asked({ input }), async () => {
         const problems = new ProblemList()
           .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
           .check(["input", "sharedWith"], checkSharedWith(input.sharedWith))

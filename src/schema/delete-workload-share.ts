@@ -52,7 +52,7 @@ builder.mutationField("deleteWorkloadShare", (t) =>
     description: "Deletes a share (DeleteWorkloadShare); the client token travels in the query string.",
     args: { input: t.arg({ type: DeleteWorkloadShareInput, required: true }) },
     resolve: (_root, { input }, context, info) =>
-      authorizedMutation(context, info, asked({ input }), async () => {
+      authorizedMutation(context, asked({ input }), async () => {
         const problems = new ProblemList()
           .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
           .check(["input", "shareId"], checkShareId(input.shareId));

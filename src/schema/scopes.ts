@@ -2,7 +2,6 @@
 // scope. A caller without it gets the field's AccessDeniedError as data.
 // (Per field rather than the builder's `unauthorizedError`: builder.ts cannot
 // import errors.ts, which imports the builder.)
-import type { GraphQLResolveInfo } from "graphql";
 import type { Access } from "../auth/caller.js";
 import type { ShareMutation } from "../policy/share-request.js";
 import type { GatewayContext } from "./context.js";
@@ -26,9 +25,9 @@ export function requireScope(access: Access) {
 export function requireWriteScope<Args>(asked: (args: Args) => ShareMutation) {
   return {
     authScopes: { shares: "write" as const },
-    unauthorizedError: (_parent: unknown, args: Args, context: GatewayContext, info: GraphQLResolveInfo) => {
+    unauthorizedError: (_parent: unknown, args: Args, context: GatewayContext) => {
       const error = insufficientScope(context, "write");
-      auditScopeRefusal(context, info, asked(args), error);
+      auditScopeRefusal(context, asked(args), error);
       return error;
     },
   };

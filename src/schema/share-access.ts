@@ -3,12 +3,11 @@
 // (src/policy). Every mutation field leaves one audit line, whatever its
 // outcome: a scope refusal, a policy denial, invalid input, an upstream
 // failure or a success.
-import type { GraphQLResolveInfo } from "graphql";
 import type { ShareDecision } from "../policy/share-policy.js";
 import type { ShareMutation, ShareRequest } from "../policy/share-request.js";
 import type { GatewayContext } from "./context.js";
 import { AccessDeniedError, ResultError } from "./errors.js";
-import { typeNameOf } from "./result-type-name.js";
+import { builder } from "./builder.js";
 
 export const POLICY_DENIED = "POLICY_DENIED";
 
@@ -36,7 +35,6 @@ export function readRefusal(context: GatewayContext, workloadId: string): Access
  */
 export async function authorizedMutation<R extends object>(
   context: GatewayContext,
-  info: GraphQLResolveInfo,
   request: ShareMutation,
   run: () => Promise<R>,
   createdShareId: (result: R) => string | null = () => null,
@@ -44,7 +42,7 @@ export async function authorizedMutation<R extends object>(
   const decision = decide(context, request);
   if (!decision.allowed) {
     const denied = policyDenied(request);
-    audit(context, info, request, decision, denied, null);
+    audit(context, request, decision, denied, null);
     return denied;
   }
   let result: R;
@@ -55,13 +53,13 @@ export async function authorizedMutation<R extends object>(
     context.audit({ ...entryBase(context, request, decision, null), result: "Error", code: "INTERNAL_SERVER_ERROR" });
     throw error;
   }
-  audit(context, info, request, decision, result, createdShareId(result));
+  audit(context, request, decision, result, createdShareId(result));
   return result;
 }
 
 /** The audit line of a mutation field its caller lacks the scope for (the field itself never ran). */
-export function auditScopeRefusal(context: GatewayContext, info: GraphQLResolveInfo, request: ShareMutation, error: AccessDeniedError): void {
-  audit(context, info, request, REFUSED_BY_SCOPE, error, null);
+export function auditScopeRefusal(context: GatewayContext, request: ShareMutation, error: AccessDeniedError): void {
+  audit(context, request, REFUSED_BY_SCOPE, error, null);
 }
 
 function entryBase(context: GatewayContext, request: ShareMutation, decision: ShareDecision, createdShareId: string | null) {
@@ -75,19 +73,24 @@ function entryBase(context: GatewayContext, request: ShareMutation, decision: Sh
   };
 }
 
+/**
+ * The GraphQL type of a field's result. Every result is an instance of the
+ * class its object type was declared with (builder.objectType(Class, ...)).
+ */
+function typeNameOf(result: object): string {
+  return builder.configStore.getTypeConfig(result.constructor as new () => unknown).name;
+}
+
 function audit(
   context: GatewayContext,
-  info: GraphQLResolveInfo,
   request: ShareMutation,
   decision: ShareDecision,
   result: object,
   createdShareId: string | null,
 ): void {
-  const name = typeNameOf(result, context, info);
   context.audit({
     ...entryBase(context, request, decision, createdShareId),
-    // The result unions resolve their types synchronously (isTypeOf / instanceof).
-    result: typeof name === "string" ? name : "unknown",
+    result: typeNameOf(result),
     code: result instanceof ResultError ? result.code : null,
   });
 }

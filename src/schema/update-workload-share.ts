@@ -50,8 +50,8 @@ builder.mutationField("updateWorkloadShare", (t) =>
     ...requireWriteScope(asked),
     description: "Changes the permission of a share (UpdateWorkloadShare). The upstream takes no idempotency token here.",
     args: { input: t.arg({ type: UpdateWorkloadShareInput, required: true }) },
-    resolve: (_root, { input }, context, info) =>
-      authorizedMutation(context, info, asked({ input }), async () => {
+    resolve: (_root, { input }, context) =>
+      authorizedMutation(context, asked({ input }), async () => {
         const problems = new ProblemList()
           .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
           .check(["input", "shareId"], checkShareId(input.shareId))

@@ -2,20 +2,38 @@
 // names, root fields, each root field's result type (e.g. ThrottlingError,
 // whether or not the client selected __typename) and top-level error codes.
 import {
+  getNamedType,
   getOperationAST,
+  isUnionType,
   Kind,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { typeNameOf } from "../../schema/result-type-name.js";
 import { rootFieldNodes } from "../../schema/root-fields.js";
 import { recordOf } from "../request-record.js";
 
 const instrumented = new WeakSet<GraphQLObjectType>();
+
+/** The result's type name; synchronous unless the union resolves types asynchronously. */
+function typeNameOf(value: unknown, context: unknown, info: GraphQLResolveInfo): string | Promise<string> {
+  const type = getNamedType(info.returnType);
+  if (Array.isArray(value)) return `[${type.name}]`;
+  if (isUnionType(type) && type.resolveType && value !== null && typeof value === "object") {
+    try {
+      const name = type.resolveType(value, context, info, type);
+      if (typeof name === "string") return name;
+      if (name instanceof Promise) return name.then((n) => (typeof n === "string" ? n : type.name), () => type.name);
+    } catch {
+      // graphql-js reports a value it cannot resolve; the record just keeps the union's name
+    }
+  }
+  return type.name;
+}
 
 /** Wraps the root fields' resolvers once per schema (yoga has no per-field hook). */
 function recordRootResultTypes(schema: GraphQLSchema): void {
