@@ -3,6 +3,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, readConfig } from "./config.js";
 import { describeEmulator, startEmulator, type RunningEmulator } from "./emulator/server.js";
+import { openAuditLog } from "./audit/audit-trail.js";
+import { openSharePolicy } from "./policy/share-policy.js";
 import { FileLoadError } from "./reload/reloadable-files.js";
 import { createGateway } from "./server/gateway.js";
 import { listen } from "./server/http-server.js";
@@ -34,6 +36,16 @@ async function main(): Promise<void> {
     signer = startup.signer;
   }
 
+  // Files named by the configuration are read before anything starts: a bad one stops startup here, in one line.
+  let audit, sharePolicy;
+  try {
+    audit = openAuditLog(config.auditLog);
+    sharePolicy = await openSharePolicy(config.sharePolicy);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof FileLoadError) fail(`config: ${error.message}`);
+    throw error;
+  }
+
   let emulator: RunningEmulator | null = null;
   let upstreamUrl = config.upstreamUrl;
   if (upstreamUrl === null) {
@@ -49,14 +61,7 @@ async function main(): Promise<void> {
     maxAttempts: config.upstreamMaxAttempts,
     signer,
   });
-  let gateway;
-  try {
-    gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl });
-  } catch (error) {
-    // A file named by the configuration that cannot be used, or an AUDIT_LOG that cannot be opened.
-    if (error instanceof ConfigError || error instanceof FileLoadError) fail(`config: ${error.message}`);
-    throw error;
-  }
+  const gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl, audit, sharePolicy });
   let http;
   try {
     http = await listen(gateway, config.port, config.host);

@@ -168,6 +168,11 @@ export function watchSharePolicy(
   return reloadable;
 }
 
+/** SHARE_POLICY's policy, loaded and watched; null without one (and then Cedar is not even loaded). */
+export async function openSharePolicy(files: SharePolicyFiles | null): Promise<Reloadable<SharePolicy> | null> {
+  return files === null ? null : watchSharePolicy(await loadCedar(), files);
+}
+
 function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");

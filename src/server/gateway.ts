@@ -4,7 +4,7 @@ import { createYoga, type YogaLogger, type YogaServerInstance } from "graphql-yo
 import { createJwtVerifier, type TokenVerifier } from "../auth/jwt-verifier.js";
 import { auditTrail, openAuditLog } from "../audit/audit-trail.js";
 import type { Config } from "../config.js";
-import { loadCedar, watchSharePolicy, type SharePolicySource } from "../policy/share-policy.js";
+import { openSharePolicy, type SharePolicySource } from "../policy/share-policy.js";
 import { schema } from "../schema/index.js";
 import type { GatewayContext } from "../schema/context.js";
 import type { CallOptions, UpstreamClient } from "../upstream/client.js";
@@ -97,7 +97,7 @@ export async function createGateway(
   const readiness = services.readiness ?? createUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin);
   // Both throw what stops startup: a ConfigError (AUDIT_LOG) or a FileLoadError naming the policy file at fault.
   const audit = auditTrail(services.audit ?? openAuditLog(config.auditLog));
-  const watched = services.sharePolicy === undefined && config.sharePolicy !== null ? watchSharePolicy(await loadCedar(), config.sharePolicy) : null;
+  const watched = services.sharePolicy === undefined ? await openSharePolicy(config.sharePolicy) : null;
   const sharePolicy = services.sharePolicy ?? watched;
   const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
