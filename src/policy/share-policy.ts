@@ -271,7 +271,10 @@ function validateStrictly(
     validationSettings: { mode: "strict" },
   });
   if (answer.type === "failure") throw new FileLoadError(files.policy, describe(answer.errors));
-  const first = answer.validationErrors[0];
+  // A policy that can never apply is refused too: it is how a guarded typo
+  // (`resource has teem && ...`) shows, which strict validation alone accepts.
+  const impossible = answer.validationWarnings.filter((w) => /policy is impossible/.test(w.error.message));
+  const first = answer.validationErrors[0] ?? impossible[0];
   if (first !== undefined) {
     const where = describe([first.error], policyText, policies[first.policyId]?.offset ?? 0);
     throw new FileLoadError(files.policy, `policy "${first.policyId}" does not validate against ${files.schema}: ${where}`);
