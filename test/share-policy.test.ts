@@ -489,3 +489,20 @@ describe("every example validates against policy/schema.cedarschema (strict) and
     expect(() => loadSharePolicy(cedar, exampleFiles(name, { schema: false }))).not.toThrow();
   });
 });
+
+describe("deciding does not crash the process (Node 20's V8 and inlined calls into WebAssembly)", () => {
+  // Without the fix in loadCedar this crashed the process within ~20,000 decisions on most runs
+  // (how soon depends on when V8's background compiler finishes: it is a race, so not on every run).
+  it("40,000 decisions, each for a new caller, in a process of their own", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", "test/support/decide-repeatedly.ts", "40000"], {
+      cwd: new URL("..", import.meta.url),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once("close", (c, s) => resolve([c, s])));
+    expect({ code, signal, output: output.trim().slice(0, 300) }).toEqual({ code: 0, signal: null, output: "ok" });
+  }, 120_000);
+});

@@ -5,6 +5,7 @@
 // (re)load: the policies are parsed once into Cedar's own cache, the
 // entities indexed; a decision is one synchronous Cedar call.
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import type {
   DetailedError,
   EntityJson,
@@ -22,6 +23,12 @@ export type CedarWasm = typeof import("@cedar-policy/cedar-wasm/nodejs");
 
 /** Loaded only when a policy is configured: without one, no Cedar (and none of its memory). */
 export async function loadCedar(): Promise<CedarWasm> {
+  // Node 20's V8 dies with a fatal error in its deoptimizer when TurboFan has
+  // inlined a call into Cedar's WebAssembly and then deoptimizes the caller
+  // lazily while that call runs (test/share-policy.test.ts reproduces it
+  // within ~20,000 decisions). With inlining off the call takes V8's generic
+  // JS-to-Wasm wrapper: a few nanoseconds more per decision, and no crash.
+  setFlagsFromString("--no-turbo-inline-js-wasm-calls");
   return import("@cedar-policy/cedar-wasm/nodejs");
 }
 
@@ -59,7 +66,12 @@ interface Principal {
   uid: TypeAndId;
   /** The Caller entity and the groups (and their ancestors) the entities file defines for it. */
   entities: readonly EntityJson[];
+  /** This caller's recent decisions, by request (see decide). */
+  decisions: Map<string, ShareDecision>;
 }
+
+/** Decisions remembered per caller: a client repeats the same few requests while its token lives. */
+const DECISIONS_PER_CALLER = 32;
 
 interface LoadedPolicy extends SharePolicy {
   /** Gives its preparsed set's name back once it is no longer in force. */
@@ -108,37 +120,51 @@ export function loadSharePolicy(cedar: CedarWasm, files: SharePolicyFiles, optio
       const uid = { type: "Caller", id: caller.subject ?? ANONYMOUS };
       const groups = caller.groups.map((id) => ({ type: "Group", id })).filter((group) => store.has(group));
       const self: EntityJson = { uid, attrs: { scopes: [...caller.scopes], groups: [...caller.groups] }, parents: groups };
-      principal = { uid, entities: unionOf([[self], store.reachableFrom(groups)]) };
+      principal = { uid, entities: unionOf([[self], store.reachableFrom(groups)]), decisions: new Map() };
       principals.set(caller, principal);
     }
     return principal;
   };
 
   const reported = new Set<string>();
+  const evaluate = (principal: Principal, request: ShareRequest, context: Record<string, string>): ShareDecision => {
+    const resource = { type: "Workload", id: request.workloadId };
+    const action = { type: "Action", id: request.action };
+    const answer = cedar.statefulIsAuthorized({
+      principal: principal.uid,
+      action,
+      resource,
+      context,
+      preparsedPolicySetId: name,
+      entities: unionOf([principal.entities, store.closureOf(resource), store.closureOf(action), literal]),
+    });
+    if (answer.type === "failure") {
+      // Fail closed: what Cedar could not evaluate is denied.
+      log(jsonLine({ level: "error", msg: "share policy: request not evaluated, denied", action: request.action, problem: describe(answer.errors) }));
+      return { allowed: false, policyIds: [] };
+    }
+    for (const { policyId, error } of answer.response.diagnostics.errors) {
+      if (reported.has(policyId)) continue;
+      reported.add(policyId); // once per policy and load: an error usually repeats for every request
+      log(jsonLine({ level: "warn", msg: "share policy: a policy failed to evaluate and was skipped", policyId, problem: error.message }));
+    }
+    return { allowed: answer.response.decision === "allow", policyIds: [...answer.response.diagnostics.reason].sort() };
+  };
+
   return {
     decide(caller, request) {
+      // Within one load a decision is a pure function of the caller and the request (Cedar reads no
+      // clock and no state), so a caller's repeated request is answered without asking Cedar again.
       const principal = principalOf(caller);
-      const resource = { type: "Workload", id: request.workloadId };
-      const action = { type: "Action", id: request.action };
-      const answer = cedar.statefulIsAuthorized({
-        principal: principal.uid,
-        action,
-        resource,
-        context: shareContext(request),
-        preparsedPolicySetId: name,
-        entities: unionOf([principal.entities, store.closureOf(resource), store.closureOf(action), literal]),
-      });
-      if (answer.type === "failure") {
-        // Fail closed: what Cedar could not evaluate is denied.
-        log(jsonLine({ level: "error", msg: "share policy: request not evaluated, denied", action: request.action, problem: describe(answer.errors) }));
-        return { allowed: false, policyIds: [] };
+      const context = shareContext(request);
+      const key = JSON.stringify([request.action, request.workloadId, ...Object.values(context)]);
+      let decision = principal.decisions.get(key);
+      if (decision === undefined) {
+        decision = evaluate(principal, request, context);
+        if (principal.decisions.size >= DECISIONS_PER_CALLER) principal.decisions.clear();
+        principal.decisions.set(key, decision);
       }
-      for (const { policyId, error } of answer.response.diagnostics.errors) {
-        if (reported.has(policyId)) continue;
-        reported.add(policyId); // once per policy and load: an error usually repeats for every request
-        log(jsonLine({ level: "warn", msg: "share policy: a policy failed to evaluate and was skipped", policyId, problem: error.message }));
-      }
-      return { allowed: answer.response.decision === "allow", policyIds: [...answer.response.diagnostics.reason].sort() };
+      return decision;
     },
     release() {
       freeNames.push(name);
