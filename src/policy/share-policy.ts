@@ -130,14 +130,20 @@ export function loadSharePolicy(cedar: CedarWasm, files: SharePolicyFiles, optio
   const evaluate = (principal: Principal, request: ShareRequest, context: Record<string, string>): ShareDecision => {
     const resource = { type: "Workload", id: request.workloadId };
     const action = { type: "Action", id: request.action };
-    const answer = cedar.statefulIsAuthorized({
-      principal: principal.uid,
-      action,
-      resource,
-      context,
-      preparsedPolicySetId: name,
-      entities: unionOf([principal.entities, store.closureOf(resource), store.closureOf(action), literal]),
-    });
+    let answer: ReturnType<CedarWasm["statefulIsAuthorized"]>;
+    try {
+      answer = cedar.statefulIsAuthorized({
+        principal: principal.uid,
+        action,
+        resource,
+        context,
+        preparsedPolicySetId: name,
+        entities: unionOf([principal.entities, store.closureOf(resource), store.closureOf(action), literal]),
+      });
+    } catch (error) {
+      // A panic inside Cedar's WebAssembly surfaces as an exception: deny, like any failure to evaluate.
+      answer = { type: "failure", errors: [{ message: String(error), help: null, code: null, url: null, severity: null }], warnings: [] };
+    }
     if (answer.type === "failure") {
       // Fail closed: what Cedar could not evaluate is denied.
       log(jsonLine({ level: "error", msg: "share policy: request not evaluated, denied", action: request.action, problem: describe(answer.errors) }));
