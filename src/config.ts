@@ -53,6 +53,10 @@ export interface Config {
   tracing: TracingSettings | null;
   /** null: TRUSTED_DOCUMENTS unset, every document may run. */
   trustedDocuments: TrustedDocumentsConfig | null;
+  /** The Cedar share policy; null: the scopes alone decide. */
+  sharePolicy: SharePolicyFiles | null;
+  /** Where audit lines go. */
+  auditLog: AuditLogTarget;
 }
 
 export interface TrustedDocumentsConfig {
@@ -183,6 +187,8 @@ export function readConfig(env: Env): Config {
     emulatorCredentials,
     tracing: readTracing(env),
     trustedDocuments: readTrustedDocumentsConfig(env, production),
+    sharePolicy: readSharePolicyFiles(env),
+    auditLog: readAuditLogTarget(env),
   };
 }
 
@@ -336,4 +342,36 @@ function readCorsOrigins(env: Env, production: boolean): string[] | null {
     }
   }
   return origins.map((o) => (o === "*" ? o : new URL(o).origin));
+}
+
+// Who may share what with whom, and the audit trail (issue 12).
+
+export interface SharePolicyFiles {
+  /** SHARE_POLICY: the Cedar policies (.cedar). */
+  policy: string;
+  /** SHARE_POLICY_ENTITIES: Cedar entities JSON; null: no entities. */
+  entities: string | null;
+  /** SHARE_POLICY_SCHEMA: a Cedar schema the policies are validated against (strict); null: none. */
+  schema: string | null;
+}
+
+/** "stdout", or the path of a file the lines are appended to. */
+export type AuditLogTarget = { kind: "stdout" } | { kind: "file"; path: string };
+
+function readSharePolicyFiles(env: Env): SharePolicyFiles | null {
+  const policy = value(env, "SHARE_POLICY");
+  const entities = value(env, "SHARE_POLICY_ENTITIES") ?? null;
+  const schema = value(env, "SHARE_POLICY_SCHEMA") ?? null;
+  if (policy === undefined) {
+    // Without a policy they would be ignored: say so rather than run without the policy the operator meant.
+    if (entities !== null) throw new ConfigError("SHARE_POLICY_ENTITIES", "is set but SHARE_POLICY is not (set the policy file too)");
+    if (schema !== null) throw new ConfigError("SHARE_POLICY_SCHEMA", "is set but SHARE_POLICY is not (set the policy file too)");
+    return null;
+  }
+  return { policy, entities, schema };
+}
+
+function readAuditLogTarget(env: Env): AuditLogTarget {
+  const raw = value(env, "AUDIT_LOG");
+  return raw === undefined || raw === "stdout" ? { kind: "stdout" } : { kind: "file", path: raw };
 }

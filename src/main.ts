@@ -3,6 +3,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, readConfig } from "./config.js";
 import { describeEmulator, startEmulator, type RunningEmulator } from "./emulator/server.js";
+import { openAuditLog } from "./audit/audit-trail.js";
+import { openSharePolicy } from "./policy/share-policy.js";
+import { FileLoadError } from "./reload/reloadable-files.js";
 import { createGateway } from "./server/gateway.js";
 import { listen } from "./server/http-server.js";
 import { UpstreamClient } from "./upstream/client.js";
@@ -33,6 +36,16 @@ async function main(): Promise<void> {
     signer = startup.signer;
   }
 
+  // Files named by the configuration are read before anything starts: a bad one stops startup here, in one line.
+  let audit, sharePolicy;
+  try {
+    audit = openAuditLog(config.auditLog);
+    sharePolicy = await openSharePolicy(config.sharePolicy);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof FileLoadError) fail(`config: ${error.message}`);
+    throw error;
+  }
+
   let emulator: RunningEmulator | null = null;
   let upstreamUrl = config.upstreamUrl;
   if (upstreamUrl === null) {
@@ -53,7 +66,7 @@ async function main(): Promise<void> {
   const tracing = config.tracing === null ? null : (await import("./tracing/provider.js")).startTracing(config.tracing);
   let gateway;
   try {
-    gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl, tracing });
+    gateway = await createGateway(config, upstream, { upstreamBaseUrl: upstreamUrl, tracing, audit, sharePolicy });
   } catch (error) {
     // A configuration file that cannot be used (e.g. a manifest: the message names the file and the document ID).
     if (error instanceof ConfigError) fail(`config: ${error.message}`);
@@ -103,6 +116,13 @@ async function main(): Promise<void> {
       `gateway: trusted documents from ${files.join(", ")} (TRUSTED_DOCUMENTS_ONLY=${only}: ${only ? "nothing else runs" : "other documents run too"}); reloaded on SIGHUP and on change`,
     );
   }
+  const policy = config.sharePolicy;
+  const auditTo = config.auditLog.kind === "stdout" ? "stdout" : config.auditLog.path;
+  console.log(
+    policy === null
+      ? `gateway: no share policy (the scopes alone decide); audit lines to ${auditTo}`
+      : `gateway: share policy ${policy.policy}${policy.schema === null ? "" : ` (validated against ${policy.schema})`}; audit lines to ${auditTo}`,
+  );
 }
 
 /** Set once the server listens; a signal before that stops the start-up at once. */

@@ -56,7 +56,9 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const linesFor = (requestId: string) => jsonLines(gateway.stdout()).filter((line) => line.requestId === requestId);
+// The request log's lines (a mutation's audit line carries the request ID too, with "msg": "audit").
+const linesFor = (requestId: string) =>
+  jsonLines(gateway.stdout()).filter((line) => line.requestId === requestId && line.msg === "request");
 
 describe("a request's journey: ID, upstream headers, one log line", () => {
   let response: Awaited<ReturnType<typeof gql>>;

@@ -3,7 +3,7 @@
 // a shared secret (HS256 only, for development). Never `alg: none`.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { JwtConfig } from "../config.js";
-import { scopedCaller, scopesFromClaims, type Caller } from "./caller.js";
+import { groupsFromClaims, scopedCaller, scopesFromClaims, type Caller } from "./caller.js";
 
 export const ASYMMETRIC_ALGORITHMS = [
   "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
@@ -99,7 +99,7 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
       return { ok: false, kind: "invalid", message: "The bearer token is not valid" };
     }
     const subject = typeof payload.sub === "string" ? payload.sub : null;
-    const caller = scopedCaller(subject, scopesFromClaims(payload), config);
+    const caller = scopedCaller(subject, scopesFromClaims(payload), config, groupsFromClaims(payload));
     if (trustForMs > 0 && typeof payload.exp === "number") {
       if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
       verified.set(token, { caller, until: Math.min(payload.exp * 1000, Date.now() + trustForMs) });

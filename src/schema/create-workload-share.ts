@@ -4,7 +4,8 @@ import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireScope } from "./scopes.js";
+import { requireWriteScope } from "./scopes.js";
+import { authorizedMutation } from "./share-access.js";
 import { clientTokenForField } from "./field-token.js";
 import { WorkloadShareRef } from "./workload-share.js";
 
@@ -58,33 +59,47 @@ const CreateWorkloadShareResult = builder.errorUnion("CreateWorkloadShareResult"
 
 const fieldPath = fieldPathMapper(["input"], ["workloadId", "sharedWith", "permissionType", "clientRequestToken"]);
 
+/** What the field asks the share policy (and its audit line records). */
+function asked({ input }: { input: { workloadId: string; sharedWith: string; permissionType: string } }) {
+  return {
+    action: "CreateWorkloadShare" as const,
+    workloadId: input.workloadId,
+    sharedWith: input.sharedWith,
+    permissionType: input.permissionType,
+  };
+}
+
+const createdShareId = (result: object): string | null =>
+  result instanceof CreateWorkloadShareSuccess ? result.share.id : null;
+
 builder.mutationField("createWorkloadShare", (t) =>
   t.field({
     type: CreateWorkloadShareResult,
-    ...requireScope("write"),
+    ...requireWriteScope(asked),
     description: "Shares a workload with an AWS account, organization or OU (CreateWorkloadShare).",
     args: { input: t.arg({ type: CreateWorkloadShareInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => {
-      const problems = new ProblemList()
-        .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
-        .check(["input", "sharedWith"], checkSharedWith(input.sharedWith))
-        .check(["input", "permissionType"], checkPermissionType(input.permissionType));
-      const token = clientTokenForField(input.clientRequestToken, context, info);
-      if (!token.ok) problems.problems.push(token.problem);
-      if (!problems.ok || !token.ok) return invalidInput(problems.problems);
+    resolve: (_root, { input }, context, info) =>
+      authorizedMutation(context, asked({ input }), async () => {
+        const problems = new ProblemList()
+          .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
+          .check(["input", "sharedWith"], checkSharedWith(input.sharedWith))
+          .check(["input", "permissionType"], checkPermissionType(input.permissionType));
+        const token = clientTokenForField(input.clientRequestToken, context, info);
+        if (!token.ok) problems.problems.push(token.problem);
+        if (!problems.ok || !token.ok) return invalidInput(problems.problems);
 
-      const result = await context.upstream.call(
-        "CreateWorkloadShare",
-        {
-          workloadId: input.workloadId,
-          sharedWith: input.sharedWith,
-          permissionType: input.permissionType,
-          clientRequestToken: token.token,
-        },
-        context.callOptions,
-      );
-      if (!result.ok) return toResultError(result.failure, { kinds: KINDS, clientRequestToken: token.token, fieldPath });
-      return new CreateWorkloadShareSuccess(result.value, token.token);
-    },
+        const result = await context.upstream.call(
+          "CreateWorkloadShare",
+          {
+            workloadId: input.workloadId,
+            sharedWith: input.sharedWith,
+            permissionType: input.permissionType,
+            clientRequestToken: token.token,
+          },
+          context.callOptions,
+        );
+        if (!result.ok) return toResultError(result.failure, { kinds: KINDS, clientRequestToken: token.token, fieldPath });
+        return new CreateWorkloadShareSuccess(result.value, token.token);
+      }, createdShareId),
   }),
 );

@@ -2,7 +2,8 @@ import { checkShareId, checkWorkloadId, ProblemList } from "../shares/constraint
 import { builder } from "./builder.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireScope } from "./scopes.js";
+import { requireWriteScope } from "./scopes.js";
+import { authorizedMutation } from "./share-access.js";
 import { clientTokenForField } from "./field-token.js";
 
 export class DeleteWorkloadShareSuccess {
@@ -47,27 +48,33 @@ const DeleteWorkloadShareResult = builder.errorUnion("DeleteWorkloadShareResult"
 
 const fieldPath = fieldPathMapper(["input"], ["workloadId", "shareId", "clientRequestToken"]);
 
+/** What the field asks the share policy (and its audit line records). */
+function asked({ input }: { input: { workloadId: string; shareId: string } }) {
+  return { action: "DeleteWorkloadShare" as const, workloadId: input.workloadId, shareId: input.shareId };
+}
+
 builder.mutationField("deleteWorkloadShare", (t) =>
   t.field({
     type: DeleteWorkloadShareResult,
-    ...requireScope("write"),
+    ...requireWriteScope(asked),
     description: "Deletes a share (DeleteWorkloadShare); the client token travels in the query string.",
     args: { input: t.arg({ type: DeleteWorkloadShareInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => {
-      const problems = new ProblemList()
-        .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
-        .check(["input", "shareId"], checkShareId(input.shareId));
-      const token = clientTokenForField(input.clientRequestToken, context, info);
-      if (!token.ok) problems.problems.push(token.problem);
-      if (!problems.ok || !token.ok) return invalidInput(problems.problems);
+    resolve: (_root, { input }, context, info) =>
+      authorizedMutation(context, asked({ input }), async () => {
+        const problems = new ProblemList()
+          .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
+          .check(["input", "shareId"], checkShareId(input.shareId));
+        const token = clientTokenForField(input.clientRequestToken, context, info);
+        if (!token.ok) problems.problems.push(token.problem);
+        if (!problems.ok || !token.ok) return invalidInput(problems.problems);
 
-      const result = await context.upstream.call(
-        "DeleteWorkloadShare",
-        { workloadId: input.workloadId, shareId: input.shareId, clientRequestToken: token.token },
-        context.callOptions,
-      );
-      if (!result.ok) return toResultError(result.failure, { kinds: KINDS, clientRequestToken: token.token, fieldPath });
-      return new DeleteWorkloadShareSuccess(result.value.deletedShareId, token.token);
-    },
+        const result = await context.upstream.call(
+          "DeleteWorkloadShare",
+          { workloadId: input.workloadId, shareId: input.shareId, clientRequestToken: token.token },
+          context.callOptions,
+        );
+        if (!result.ok) return toResultError(result.failure, { kinds: KINDS, clientRequestToken: token.token, fieldPath });
+        return new DeleteWorkloadShareSuccess(result.value.deletedShareId, token.token);
+      }),
   }),
 );

@@ -4,7 +4,8 @@ import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireScope } from "./scopes.js";
+import { requireWriteScope } from "./scopes.js";
+import { authorizedMutation } from "./share-access.js";
 import { WorkloadShareRef } from "./workload-share.js";
 
 export class UpdateWorkloadShareSuccess {
@@ -35,26 +36,37 @@ const UpdateWorkloadShareResult = builder.errorUnion("UpdateWorkloadShareResult"
 
 const fieldPath = fieldPathMapper(["input"], ["workloadId", "shareId", "permissionType"]);
 
+/** What the field asks the share policy (and its audit line records). */
+function asked({ input }: { input: { workloadId: string; shareId: string; permissionType: string } }) {
+  return {
+    action: "UpdateWorkloadShare" as const,
+    workloadId: input.workloadId,
+    shareId: input.shareId,
+    permissionType: input.permissionType,
+  };
+}
+
 builder.mutationField("updateWorkloadShare", (t) =>
   t.field({
     type: UpdateWorkloadShareResult,
-    ...requireScope("write"),
+    ...requireWriteScope(asked),
     description: "Changes the permission of a share (UpdateWorkloadShare). The upstream takes no idempotency token here.",
     args: { input: t.arg({ type: UpdateWorkloadShareInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const problems = new ProblemList()
-        .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
-        .check(["input", "shareId"], checkShareId(input.shareId))
-        .check(["input", "permissionType"], checkPermissionType(input.permissionType));
-      if (!problems.ok) return invalidInput(problems.problems);
+    resolve: (_root, { input }, context) =>
+      authorizedMutation(context, asked({ input }), async () => {
+        const problems = new ProblemList()
+          .check(["input", "workloadId"], checkWorkloadId(input.workloadId))
+          .check(["input", "shareId"], checkShareId(input.shareId))
+          .check(["input", "permissionType"], checkPermissionType(input.permissionType));
+        if (!problems.ok) return invalidInput(problems.problems);
 
-      const result = await context.upstream.call(
-        "UpdateWorkloadShare",
-        { workloadId: input.workloadId, shareId: input.shareId, permissionType: input.permissionType },
-        context.callOptions,
-      );
-      if (!result.ok) return toResultError(result.failure, { kinds: KINDS, clientRequestToken: null, fieldPath });
-      return new UpdateWorkloadShareSuccess(result.value);
-    },
+        const result = await context.upstream.call(
+          "UpdateWorkloadShare",
+          { workloadId: input.workloadId, shareId: input.shareId, permissionType: input.permissionType },
+          context.callOptions,
+        );
+        if (!result.ok) return toResultError(result.failure, { kinds: KINDS, clientRequestToken: null, fieldPath });
+        return new UpdateWorkloadShareSuccess(result.value);
+      }),
   }),
 );

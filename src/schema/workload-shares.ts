@@ -13,6 +13,7 @@ import { ShareStatusEnum } from "./enums.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError, type ResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
 import { requireScope } from "./scopes.js";
+import { readRefusal } from "./share-access.js";
 import { WorkloadRef, WorkloadShareRef } from "./workload-share.js";
 
 export class WorkloadShareConnection {
@@ -79,6 +80,8 @@ async function loadSharePage(
   args: PageArgs,
   context: GatewayContext,
 ): Promise<WorkloadShareConnection | ResultError> {
+  const refusal = readRefusal(context, workloadId);
+  if (refusal !== null) return refusal;
   const problems = new ProblemList().check(["workloadId"], checkWorkloadId(workloadId));
   if (args.sharedWithPrefix != null) problems.check(["sharedWithPrefix"], checkSharedWithPrefix(args.sharedWithPrefix));
   if (args.first != null) problems.check(["first"], checkMaxResults(args.first));

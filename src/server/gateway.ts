@@ -2,7 +2,9 @@
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { createJwtVerifier, type TokenVerifier } from "../auth/jwt-verifier.js";
+import { auditTrail, openAuditLog } from "../audit/audit-trail.js";
 import { ConfigError, type Config } from "../config.js";
+import { openSharePolicy, type SharePolicySource } from "../policy/share-policy.js";
 import { schema } from "../schema/index.js";
 import type { GatewayContext } from "../schema/context.js";
 import type { CallOptions, UpstreamClient } from "../upstream/client.js";
@@ -51,6 +53,8 @@ export type GatewayConfig = Pick<
   | "fieldSuggestions"
   | "maxBodyBytes"
   | "trustedDocuments"
+  | "sharePolicy"
+  | "auditLog"
 >;
 
 /** What the gateway uses besides its configuration; each has a production default. */
@@ -70,6 +74,10 @@ export interface GatewayServices {
   reloadLog?: (line: string) => void;
   /** How often manifest files are looked at for changes (default: every second). */
   reloadPollIntervalMs?: number;
+  /** Where audit lines go (default: config.auditLog). */
+  audit?: LogWriter;
+  /** The share policy (default: config.sharePolicy's files, watched for changes; null: scopes alone). */
+  sharePolicy?: SharePolicySource | null;
 }
 
 const GRAPHQL_ENDPOINT = "/graphql";
@@ -100,11 +108,15 @@ export async function createGateway(
 ): Promise<Gateway> {
   const renderGraphiQL = config.graphiql ? await loadGraphiQLRenderer() : undefined;
   const metrics = services.metrics ?? createMetrics(upstream);
-  // Stopped by the gateway's dispose() (main.ts on shutdown).
-  const probe = startUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin, (up) => metrics.upstreamUp.set(up ? 1 : 0), services.upstreamProbe);
   const tracing = services.tracing ?? null;
   // Loaded once the gateway exists: manifest documents are checked by its own parse and validate.
   let trustedDocuments: Reloadable<TrustedDocumentSet> | undefined;
+  // Both throw what stops startup: a ConfigError (AUDIT_LOG) or a FileLoadError naming the policy file at fault.
+  const audit = auditTrail(services.audit ?? openAuditLog(config.auditLog));
+  const watched = services.sharePolicy === undefined ? await openSharePolicy(config.sharePolicy) : null;
+  const sharePolicy = services.sharePolicy ?? watched;
+  // Stopped by the gateway's dispose() (main.ts on shutdown).
+  const probe = startUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin, (up) => metrics.upstreamUp.set(up ? 1 : 0), services.upstreamProbe);
   const gateway = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -164,6 +176,9 @@ export async function createGateway(
       let otherTokenFields: number | undefined;
       return {
         caller: record.caller,
+        requestId: record.requestId,
+        sharePolicy,
+        audit,
         upstream,
         idempotencyKey: request.headers.get("idempotency-key"),
         batchIndex: batch.index,
@@ -182,6 +197,7 @@ export async function createGateway(
     },
   });
   if (config.trustedDocuments !== null) trustedDocuments = watchTrustedDocuments(config.trustedDocuments.files, gateway, services);
+  if (watched !== null) gateway.disposableStack.defer(() => watched.close());
   return gateway;
 }
 

@@ -2,28 +2,39 @@
 // or a JWT is replaced before it is written: logs never carry credentials.
 export type LogWriter = (line: string) => void;
 
-// Lines are written once per event-loop turn: under load one write carries
-// many lines instead of one synchronous pipe write per request.
-let pending: string[] = [];
-let scheduled = false;
-
-export function flushLog(): void {
-  scheduled = false;
-  if (pending.length === 0) return;
-  const out = `${pending.join("\n")}\n`;
-  pending = [];
-  process.stdout.write(out);
+/**
+ * A writer that sends its lines once per event-loop turn: under load one
+ * write carries many lines instead of one synchronous write per request.
+ * `write` gets whole lines (newline-terminated); what is pending is written
+ * on exit too.
+ */
+export function batchedWriter(write: (text: string) => void): LogWriter & { flush(): void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const out = `${pending.join("\n")}\n`;
+    pending = [];
+    write(out);
+  };
+  const writer = (line: string): void => {
+    pending.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  process.once("exit", flush);
+  return Object.assign(writer, { flush });
 }
 
-export const stdoutLog: LogWriter = (line) => {
-  pending.push(line);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flushLog);
-  }
-};
+const stdout = batchedWriter((text) => process.stdout.write(text));
 
-process.once("exit", flushLog);
+/** The request log (and anything else that goes to stdout, in the same batches). */
+export const stdoutLog: LogWriter = stdout;
+
+export const flushLog = stdout.flush;
 
 const CREDENTIAL_SHAPES = [
   /\bBearer\s+[^\s",]+/gi,

@@ -18,7 +18,7 @@ export interface TestGatewayOptions extends Partial<GatewayConfig> {
   signer?: RequestSigner;
   /** UPSTREAM_BREAKER_FAILURES / UPSTREAM_BREAKER_COOLDOWN_MS (default: the contract's 20 and 5000). */
   breaker?: CircuitBreakerOptions;
-  /** Log writer, metrics, token verifier, upstream probe timing (default: the production ones, logs discarded). */
+  /** Log writer, metrics, token verifier, upstream probe timing, audit writer (default: the production ones, logs and audit lines discarded). */
   services?: GatewayServices;
 }
 
@@ -44,15 +44,17 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     fieldSuggestions: true,
     maxBodyBytes: 1_048_576,
     trustedDocuments: null,
+    sharePolicy: null,
+    auditLog: { kind: "stdout" },
     ...overrides,
   } satisfies Partial<Config>;
-  const gateway = await createGateway(config, upstream, { log: () => {}, ...services });
+  const gateway = await createGateway(config, upstream, { log: () => {}, audit: () => {}, ...services });
   const http = await listen(gateway, 0, "127.0.0.1", { log: () => {} });
   return {
     url: `http://127.0.0.1:${http.port}/graphql`,
     async close() {
       await http.drain(1000);
-      await gateway.dispose();
+      await gateway.dispose(); // stops the upstream probe and any watched manifests or share policy
       await upstream.close();
     },
   };

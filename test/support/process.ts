@@ -99,7 +99,9 @@ export interface FinishedProcess {
 export async function runGatewayProcessToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<FinishedProcess> {
   const { child, output, exited } = spawnNode(["--import", "tsx", "src/main.ts"], env);
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const code = await exited;
+  // "close", not "exit": every byte the process wrote has been read by then.
+  const code = await new Promise<number | null>((resolve) => child.once("close", (c) => resolve(c)));
+  void exited;
   clearTimeout(timer);
   return { code, ...output };
 }

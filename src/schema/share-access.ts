@@ -1,0 +1,96 @@
+// Who may do what with a workload's shares, per field and before anything
+// reaches the upstream: the scope first (scopes.ts), then the share policy
+// (src/policy). Every mutation field leaves one audit line, whatever its
+// outcome: a scope refusal, a policy denial, invalid input, an upstream
+// failure or a success.
+import type { ShareDecision } from "../policy/share-policy.js";
+import type { ShareMutation, ShareRequest } from "../policy/share-request.js";
+import type { GatewayContext } from "./context.js";
+import { AccessDeniedError, ResultError } from "./errors.js";
+import { builder } from "./builder.js";
+
+export const POLICY_DENIED = "POLICY_DENIED";
+
+/** Without a policy the scope, already checked, is the whole decision. */
+const SCOPES_ONLY: ShareDecision = { allowed: true, policyIds: [] };
+const REFUSED_BY_SCOPE: ShareDecision = { allowed: false, policyIds: [] };
+
+function decide(context: GatewayContext, request: ShareRequest): ShareDecision {
+  return context.sharePolicy === null ? SCOPES_ONLY : context.sharePolicy.current.decide(context.caller, request);
+}
+
+function policyDenied(request: ShareRequest): AccessDeniedError {
+  return new AccessDeniedError(`The share policy does not permit ${request.action} on this workload`, POLICY_DENIED, false);
+}
+
+/** A read field (workloadShares, Workload.shares also through _entities): its AccessDeniedError, or null when allowed. */
+export function readRefusal(context: GatewayContext, workloadId: string): AccessDeniedError | null {
+  return decide(context, { action: "ListWorkloadShares", workloadId }).allowed ? null : policyDenied({ action: "ListWorkloadShares", workloadId });
+}
+
+/**
+ * Runs a mutation field the policy permits (a denial is its
+ * AccessDeniedError, with nothing run) and audits its outcome.
+ * @param createdShareId the share a successful result created, for the audit line
+ */
+export async function authorizedMutation<R extends object>(
+  context: GatewayContext,
+  request: ShareMutation,
+  run: () => Promise<R>,
+  createdShareId: (result: R) => string | null = () => null,
+): Promise<R | AccessDeniedError> {
+  const decision = decide(context, request);
+  if (!decision.allowed) {
+    const denied = policyDenied(request);
+    audit(context, request, decision, denied, null);
+    return denied;
+  }
+  let result: R;
+  try {
+    result = await run();
+  } catch (error) {
+    // Masked for the client; the attempt is still on the record.
+    context.audit({ ...entryBase(context, request, decision, null), result: "Error", code: "INTERNAL_SERVER_ERROR" });
+    throw error;
+  }
+  audit(context, request, decision, result, createdShareId(result));
+  return result;
+}
+
+/** The audit line of a mutation field its caller lacks the scope for (the field itself never ran). */
+export function auditScopeRefusal(context: GatewayContext, request: ShareMutation, error: AccessDeniedError): void {
+  audit(context, request, REFUSED_BY_SCOPE, error, null);
+}
+
+function entryBase(context: GatewayContext, request: ShareMutation, decision: ShareDecision, createdShareId: string | null) {
+  return {
+    requestId: context.requestId,
+    caller: context.caller.subject,
+    request,
+    shareId: createdShareId ?? (request.action === "CreateWorkloadShare" ? null : request.shareId),
+    decision: decision.allowed ? ("allow" as const) : ("deny" as const),
+    policyIds: decision.policyIds,
+  };
+}
+
+/**
+ * The GraphQL type of a field's result. Every result is an instance of the
+ * class its object type was declared with (builder.objectType(Class, ...)).
+ */
+function typeNameOf(result: object): string {
+  return builder.configStore.getTypeConfig(result.constructor as new () => unknown).name;
+}
+
+function audit(
+  context: GatewayContext,
+  request: ShareMutation,
+  decision: ShareDecision,
+  result: object,
+  createdShareId: string | null,
+): void {
+  context.audit({
+    ...entryBase(context, request, decision, createdShareId),
+    result: typeNameOf(result),
+    code: result instanceof ResultError ? result.code : null,
+  });
+}
