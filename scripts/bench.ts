@@ -94,7 +94,8 @@ const upstream = await startProcess(pinned(1, [process.execPath, "--import", "ts
 const upstreamUrl = `http://127.0.0.1:${upstream.match[1]}`;
 const directRequest = directShareRequest(upstreamUrl);
 
-const token = await new SignJWT({ scope: "workload-shares:write workload-shares:read" })
+// groups: the team the `policy` configuration's own-team example permits for the bench's workload.
+const token = await new SignJWT({ scope: "workload-shares:write workload-shares:read", groups: ["payments"] })
   .setProtectedHeader({ alg: "HS256" })
   .setIssuer(ISSUER)
   .setAudience(AUDIENCE)

@@ -5,13 +5,13 @@
 // embedded emulator, and serves the app from another localhost port. The page
 // talks to the gateway across origins (CORS) by documentId only.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page, type Request } from "playwright-core";
+import { type Browser, type Page, type Request } from "playwright-core";
+import { launchChromium, skipWithoutChromium } from "./support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFault, SEEDED } from "./support/emulator.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/example-web.png";
 const TIMEOUT = 60_000;
 /** Codegen, tsc and vite build on two shared cores, then the gateway's start. */
@@ -19,15 +19,7 @@ const START_TIMEOUT = 300_000;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MANIFEST = `${root}/examples/web/src/gql/persisted-documents.json`;
 
-// Skipping is allowed only on a developer's machine without Chromium; in CI
-// (CI set) the suite runs and fails when the browser is missing.
-const skip = process.env.CI === undefined && !existsSync(CHROMIUM);
-if (skip) {
-  console.warn(
-    `\n*** SKIPPING test/example-web.test.ts: ${CHROMIUM} not found and CI is unset. ` +
-      "Install it with `apt-get install -y chromium` (CI does, and never skips). ***\n",
-  );
-}
+const skip = skipWithoutChromium("test/example-web.test.ts");
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 function isLocal(url: string): boolean {
@@ -112,23 +104,8 @@ describe.skipIf(skip)("examples/web in headless Chromium against `npm run exampl
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run must apt-get install chromium`);
     example = await startExample();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: TIMEOUT,
-      args: [
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-      ],
-    });
+    browser = await launchChromium(TIMEOUT);
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     await context.route("**/*", async (route) => {
       const url = route.request().url();

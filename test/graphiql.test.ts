@@ -3,28 +3,20 @@
 // run twice with GraphiQL's own execute button, and every request the browser
 // made, page, workers and the browser's own network log alike, stays on this
 // machine.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import { type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import { launchChromium, skipWithoutChromium } from "./support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../src/emulator/server.js";
 import { SEEDED, startTestEmulator } from "./support/emulator.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/graphiql.png";
 const TIMEOUT = 60_000;
 
-// Skipping is allowed only on a developer's machine without Chromium; in CI
-// (CI set) the suite runs and fails when the browser is missing.
-const skip = process.env.CI === undefined && !existsSync(CHROMIUM);
-if (skip) {
-  console.warn(
-    `\n*** SKIPPING test/graphiql.test.ts: ${CHROMIUM} not found and CI is unset. ` +
-      "Install it with `apt-get install -y chromium` (CI does, and never skips). ***\n",
-  );
-}
+const skip = skipWithoutChromium("test/graphiql.test.ts");
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -118,28 +110,10 @@ describe.skipIf(skip)("GraphiQL in headless Chromium (served offline, default do
   const offMachine = (): string[] => requested.filter((line) => !isLocal(line.slice(line.indexOf(" ") + 1)));
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run must apt-get install chromium`);
     emulator = await startTestEmulator();
     gateway = await startGateway(emulator.url, { graphiql: true });
     netLogDir = mkdtempSync(join(tmpdir(), "graphiql-netlog-"));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: TIMEOUT,
-      args: [
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        // The browser's own record of every network request, checked at the end.
-        `--log-net-log=${join(netLogDir, "netlog.json")}`,
-        // Defence in depth: no host name but localhost resolves, so nothing can leave the machine.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-      ],
-    });
+    browser = await launchChromium(TIMEOUT, [`--log-net-log=${join(netLogDir, "netlog.json")}`]);
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     context.on("request", (request) => record("context", request.url()));
     context.on("serviceworker", (worker) => record("serviceworker", worker.url()));

@@ -5,12 +5,12 @@
 // production environment (a value of null removes a variable) and, where
 // given, other V8 flags. To measure a new feature switched on, add a row:
 //
-//   policy: {
-//     description: "production + the Cedar share policy",
-//     env: { SHARE_POLICY: "policies/bench.cedar" },
+//   tracing: {
+//     description: "production + OpenTelemetry export",
+//     env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces" },
 //   },
 //
-// and run `npm run bench -- --config policy`: its figures appear as one more
+// and run `npm run bench -- --config tracing`: its figures appear as one more
 // column, as ratios to the plain yoga build measured in the same rounds.
 
 export interface GatewayConfiguration {
@@ -32,6 +32,16 @@ export const PRODUCTION = "production";
 export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
   [PRODUCTION]: {
     description: "npm start as shipped: NODE_ENV=production, AUTH_MODE=jwt (HS256), limits, CSRF, metrics, request log",
+  },
+  policy: {
+    description:
+      "production + a Cedar share policy (policy/examples/own-team, validated against policy/schema.cedarschema); " +
+      "the bench repeats one request, so after the first it measures a remembered decision",
+    env: {
+      SHARE_POLICY: "policy/examples/own-team/policy.cedar",
+      SHARE_POLICY_ENTITIES: "policy/examples/own-team/entities.json",
+      SHARE_POLICY_SCHEMA: "policy/schema.cedarschema",
+    },
   },
   "no-heap-flags": {
     description: "production without the start script's V8 heap flags: the price of the flags in CPU, tails and memory",
