@@ -24,6 +24,18 @@ function start(script: string, env: Record<string, string>): { child: ChildProce
   return { child, output: () => output };
 }
 
+/** The README's mutation against the embedded emulator's payments-platform workload succeeds. */
+async function expectShareCreated(url: string): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      query: `mutation { createWorkloadShare(input: { workloadId: "0123456789abcdef0123456789abcdef", sharedWith: "123456789012", permissionType: READONLY }) { __typename } }`,
+    }),
+  });
+  expect(await response.json()).toEqual({ data: { createWorkloadShare: { __typename: "CreateWorkloadShareSuccess" } } });
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
@@ -92,14 +104,7 @@ describe("npm start with no UPSTREAM_URL", () => {
     for (const line of workloadLines) expect(line).toMatch(/^workload [0-9a-f]{32} \S+ \(\d+ shares, quota \d+\)$/);
 
     const port = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(text)?.[1];
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        query: `mutation { createWorkloadShare(input: { workloadId: "0123456789abcdef0123456789abcdef", sharedWith: "123456789012", permissionType: READONLY }) { __typename } }`,
-      }),
-    });
-    expect(await response.json()).toEqual({ data: { createWorkloadShare: { __typename: "CreateWorkloadShareSuccess" } } });
+    await expectShareCreated(`http://127.0.0.1:${port}/graphql`);
 
     child.kill("SIGTERM");
     expect(await exitOf(child)).toBe(0);
@@ -131,14 +136,7 @@ describe("npm start, exactly as the README says it", () => {
       expect(page.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await page.text()).toContain("<title>Workload share gateway</title>");
 
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          query: `mutation { createWorkloadShare(input: { workloadId: "0123456789abcdef0123456789abcdef", sharedWith: "123456789012", permissionType: READONLY }) { __typename } }`,
-        }),
-      });
-      expect(await response.json()).toEqual({ data: { createWorkloadShare: { __typename: "CreateWorkloadShareSuccess" } } });
+      await expectShareCreated(url);
 
       // As an orchestrator stops it: SIGTERM to npm, which passes it on to the gateway.
       child.kill("SIGTERM");

@@ -6,7 +6,7 @@ import { errorMembers, invalidInput, resultUnionDescription, toResultError } fro
 import { fieldPathMapper } from "./field-paths.js";
 import { requireWriteScope } from "./scopes.js";
 import { authorizedMutation } from "./share-access.js";
-import { clientTokenForField } from "./field-token.js";
+import { clientTokenForField, SUCCESS_TOKEN_DESCRIPTION } from "./field-token.js";
 import { WorkloadShareRef } from "./workload-share.js";
 
 export class CreateWorkloadShareSuccess {
@@ -26,11 +26,7 @@ builder.objectType(CreateWorkloadShareSuccess, {
   fields: (t) => ({
     share: t.field({ type: WorkloadShareRef, resolve: (s) => s.share }),
     clientRequestToken: t.exposeString("clientRequestToken", {
-      description: [
-        "The token sent upstream: repeat it to retry this exact request safely. Always set on success (and on",
-        "every retryable error): input.clientRequestToken, else the Idempotency-Key header (or derived from",
-        "it), else created by the gateway.",
-      ].join("\n"),
+      description: SUCCESS_TOKEN_DESCRIPTION,
     }),
   }),
 });

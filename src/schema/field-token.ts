@@ -18,3 +18,10 @@ export function clientTokenForField(
     responsePath: String(info.path.key),
   });
 }
+
+/** The description of a success type's clientRequestToken (createWorkloadShare, deleteWorkloadShare). */
+export const SUCCESS_TOKEN_DESCRIPTION = [
+  "The token sent upstream: repeat it to retry this exact request safely. Always set on success (and on",
+  "every retryable error): input.clientRequestToken, else the Idempotency-Key header (or derived from",
+  "it), else created by the gateway.",
+].join("\n");
