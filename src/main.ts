@@ -99,8 +99,8 @@ async function main(): Promise<void> {
     process.exit(0);
   };
 
-  const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
-  console.log(`gateway: http://${shownHost}:${http.port}/graphql (upstream ${upstreamUrl})`);
+  // What the gateway runs with, then the listening line last: whoever waits for that line
+  // (an operator's script, the tests) has every start-up line by then.
   if (config.upstreamSigningRegion !== null) {
     console.log(`gateway: signing upstream requests with SigV4 (service ${SIGNING_SERVICE}, region ${config.upstreamSigningRegion})`);
   }
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       ? `gateway: no share policy (the scopes alone decide); audit lines to ${auditTo}`
       : `gateway: share policy ${policy.policy}${policy.schema === null ? "" : ` (validated against ${policy.schema})`}; audit lines to ${auditTo}`,
   );
+  const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
+  console.log(`gateway: http://${shownHost}:${http.port}/graphql (upstream ${upstreamUrl})`);
 }
 
 /** Set once the server listens; a signal before that stops the start-up at once. */
