@@ -6,12 +6,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SharePolicyFiles } from "../src/config.js";
-import type { RunningEmulator } from "../src/emulator/server.js";
-import { injectFault, resetEmulator, SEEDED, startTestEmulator } from "./support/emulator.js";
-import { gql, startGateway, type TestGateway } from "./support/gateway.js";
-import { makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from "./support/jwks.js";
+import { injectFault, SEEDED } from "./support/emulator.js";
+import { gql, startGateway } from "./support/gateway.js";
 import { runGatewayProcessToExit, startGatewayProcess, type GatewayProcess } from "./support/process.js";
 import {
   AUDIENCE,
@@ -23,6 +21,7 @@ import {
   READ,
   SHARE_FIELDS,
   shareClient,
+  usePolicyTestBed,
 } from "./support/share-policy.js";
 
 const PAYMENTS = SEEDED.roomy; // team "payments" in the examples
@@ -30,32 +29,18 @@ const DATA_LAKE = SEEDED.dataLake; // team "analytics"
 const DATA_LAKE_SHARE = "5f0e3a1b2c4d6e8f9a0b1c2d3e4f5a6b";
 const CLIENT_TOKEN = "client-token-never-in-audit-3b7e";
 
-let emulator: RunningEmulator;
-let jwks: JwksServer;
-let key: SigningKey;
-const open: TestGateway[] = [];
-
-beforeAll(async () => {
-  key = await makeSigningKey("audit-key");
-  [emulator, jwks] = await Promise.all([startTestEmulator(), startJwksServer(key)]);
-});
-afterAll(async () => {
-  await Promise.all(open.splice(0).map((g) => g.close()));
-  await jwks?.close();
-  await emulator?.close();
-});
-beforeEach(() => resetEmulator(emulator.url));
+const bed = usePolicyTestBed("audit-key");
 
 async function auditedGateway(sharePolicy: SharePolicyFiles | null): Promise<{ url: string; lines: () => Record<string, unknown>[] }> {
   const written: string[] = [];
-  const gateway = await startGateway(emulator.url, {
+  const gateway = await startGateway(bed.emulator.url, {
     authMode: "jwt",
-    jwt: jwtConfig(jwks.url),
+    jwt: jwtConfig(bed.jwks.url),
     sharePolicy,
     services: { audit: (line) => written.push(line) },
     maxAttempts: 2,
   });
-  open.push(gateway);
+  bed.open.push(gateway);
   return { url: gateway.url, lines: () => auditLines(written) };
 }
 
@@ -68,7 +53,7 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("createWorkloadShare allowed: the created share, the deciding policy, the result type, no code", async () => {
-    const headers = await callerHeader(key, "alice", { groups: ["payments"] });
+    const headers = await callerHeader(bed.key, "alice", { groups: ["payments"] });
     const response = await gql(
       gw.url,
       SHARE_FIELDS.create,
@@ -96,7 +81,7 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("updateWorkloadShare and deleteWorkloadShare: the named share; no sharedWith (and no permissionType on delete)", async () => {
-    const bob = shareClient(gw.url, await callerHeader(key, "bob", { groups: ["analytics"] }));
+    const bob = shareClient(gw.url, await callerHeader(bed.key, "bob", { groups: ["analytics"] }));
     await bob.update({ workloadId: DATA_LAKE, shareId: DATA_LAKE_SHARE, permissionType: "CONTRIBUTOR" });
     await bob.delete({ workloadId: DATA_LAKE, shareId: DATA_LAKE_SHARE, clientRequestToken: CLIENT_TOKEN });
     const [update, del] = gw.lines().slice(-2);
@@ -128,7 +113,7 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("a policy denial: decision deny, the forbid that decided, AccessDeniedError POLICY_DENIED", async () => {
-    const audrey = shareClient(gw.url, await callerHeader(key, "audrey", { groups: ["auditors", "payments"] }));
+    const audrey = shareClient(gw.url, await callerHeader(bed.key, "audrey", { groups: ["auditors", "payments"] }));
     await audrey.create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
     expect(gw.lines().at(-1)).toMatchObject({
       caller: "audrey",
@@ -142,13 +127,13 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("a default deny (no policy applies): policyIds is empty", async () => {
-    const bob = shareClient(gw.url, await callerHeader(key, "bob", { groups: ["analytics"] }));
+    const bob = shareClient(gw.url, await callerHeader(bed.key, "bob", { groups: ["analytics"] }));
     await bob.delete({ workloadId: PAYMENTS, shareId: "abc123" });
     expect(gw.lines().at(-1)).toMatchObject({ decision: "deny", policyIds: [], result: "AccessDeniedError", code: "POLICY_DENIED", shareId: "abc123" });
   });
 
   it("a scope refusal: decision deny, code INSUFFICIENT_SCOPE, no policy consulted", async () => {
-    const reader = shareClient(gw.url, await callerHeader(key, "rita", { scopes: [READ], groups: ["payments"] }));
+    const reader = shareClient(gw.url, await callerHeader(bed.key, "rita", { scopes: [READ], groups: ["payments"] }));
     await reader.update({ workloadId: PAYMENTS, shareId: "abc123", permissionType: "READONLY" });
     expect(gw.lines().at(-1)).toEqual({
       time: expect.any(String),
@@ -167,14 +152,14 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("invalid input: allowed by the policy, then ValidationError", async () => {
-    const alice = shareClient(gw.url, await callerHeader(key, "alice", { groups: ["payments"] }));
+    const alice = shareClient(gw.url, await callerHeader(bed.key, "alice", { groups: ["payments"] }));
     await alice.create({ workloadId: PAYMENTS, sharedWith: "short" });
     expect(gw.lines().at(-1)).toMatchObject({ decision: "allow", result: "ValidationError", code: "VALIDATION_ERROR", sharedWith: "short" });
   });
 
   it("a failed upstream call: the error type and its code", async () => {
-    await injectFault(emulator.url, { workloadId: PAYMENTS, kind: "error5xx", count: 2 });
-    const alice = shareClient(gw.url, await callerHeader(key, "alice", { groups: ["payments"] }));
+    await injectFault(bed.emulator.url, { workloadId: PAYMENTS, kind: "error5xx", count: 2 });
+    const alice = shareClient(gw.url, await callerHeader(bed.key, "alice", { groups: ["payments"] }));
     const outcome = await alice.create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
     expect(outcome.typename).toBe("UpstreamError");
     expect(gw.lines().at(-1)).toMatchObject({ decision: "allow", policyIds: ["own-team-workloads"], result: "UpstreamError", code: outcome.code });
@@ -182,7 +167,7 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("two mutation fields in one operation: two lines with the request's ID", async () => {
-    const headers = await callerHeader(key, "alice", { groups: ["payments"] });
+    const headers = await callerHeader(bed.key, "alice", { groups: ["payments"] });
     const before = gw.lines().length;
     const response = await gql(
       gw.url,
@@ -203,8 +188,8 @@ describe("one audit line per mutation field, with exactly the contract's fields"
 
   it("reads are not audited (workloadShares, Workload.shares through _entities), allowed or denied", async () => {
     const before = gw.lines().length;
-    const audrey = shareClient(gw.url, await callerHeader(key, "audrey", { groups: ["auditors"] }));
-    const nobody = shareClient(gw.url, await callerHeader(key, "nobody"));
+    const audrey = shareClient(gw.url, await callerHeader(bed.key, "audrey", { groups: ["auditors"] }));
+    const nobody = shareClient(gw.url, await callerHeader(bed.key, "nobody"));
     await audrey.list(PAYMENTS);
     await audrey.entityShares(PAYMENTS);
     await nobody.list(PAYMENTS);
@@ -212,7 +197,7 @@ describe("one audit line per mutation field, with exactly the contract's fields"
   });
 
   it("never holds the bearer token, the client request token or the Authorization header", async () => {
-    const headers = await callerHeader(key, "alice", { groups: ["payments"] });
+    const headers = await callerHeader(bed.key, "alice", { groups: ["payments"] });
     await gql(gw.url, SHARE_FIELDS.create, { input: { workloadId: PAYMENTS, sharedWith: "444455556666", permissionType: "READONLY", clientRequestToken: CLIENT_TOKEN } }, headers);
     const text = JSON.stringify(gw.lines());
     expect(text).not.toContain(headers.authorization!.slice("Bearer ".length));
@@ -225,8 +210,8 @@ describe("one audit line per mutation field, with exactly the contract's fields"
 describe("without a policy every mutation field is still audited: decision allow, no policies", () => {
   it("create, then a scope refusal", async () => {
     const gw = await auditedGateway(null);
-    await shareClient(gw.url, await callerHeader(key, "alice")).create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
-    await shareClient(gw.url, await callerHeader(key, "rita", { scopes: [READ] })).delete({ workloadId: PAYMENTS, shareId: "abc123" });
+    await shareClient(gw.url, await callerHeader(bed.key, "alice")).create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
+    await shareClient(gw.url, await callerHeader(bed.key, "rita", { scopes: [READ] })).delete({ workloadId: PAYMENTS, shareId: "abc123" });
     expect(gw.lines()).toMatchObject([
       { caller: "alice", decision: "allow", policyIds: [], result: "CreateWorkloadShareSuccess" },
       { caller: "rita", decision: "deny", policyIds: [], result: "AccessDeniedError", code: "INSUFFICIENT_SCOPE" },
@@ -240,9 +225,9 @@ describe("AUDIT_LOG: stdout (default) or a file the lines are appended to", () =
 
   async function start(env: Record<string, string>): Promise<GatewayProcess> {
     const gateway = await startGatewayProcess({
-      UPSTREAM_URL: emulator.url,
+      UPSTREAM_URL: bed.emulator.url,
       AUTH_MODE: "jwt",
-      JWT_JWKS_URL: jwks.url,
+      JWT_JWKS_URL: bed.jwks.url,
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
       ...env,
@@ -253,7 +238,7 @@ describe("AUDIT_LOG: stdout (default) or a file the lines are appended to", () =
 
   it("by default the lines go to stdout, beside the request log", async () => {
     const gateway = await start({});
-    await shareClient(gateway.url, await callerHeader(key, "alice")).create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
+    await shareClient(gateway.url, await callerHeader(bed.key, "alice")).create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
     await expect.poll(() => auditLines([gateway.stdout()]), { timeout: 5_000 }).toMatchObject([{ caller: "alice", decision: "allow" }]);
   }, 60_000);
 
@@ -265,7 +250,7 @@ describe("AUDIT_LOG: stdout (default) or a file the lines are appended to", () =
       SHARE_POLICY: exampleFiles("own-team").policy,
       SHARE_POLICY_ENTITIES: exampleFiles("own-team").entities!,
     });
-    const bob = shareClient(gateway.url, await callerHeader(key, "bob", { groups: ["analytics"] }));
+    const bob = shareClient(gateway.url, await callerHeader(bed.key, "bob", { groups: ["analytics"] }));
     await bob.create({ workloadId: PAYMENTS, sharedWith: "111122223333" });
     await expect.poll(() => auditLines([readFileSync(file, "utf8")]), { timeout: 5_000 }).toMatchObject([
       { earlier: true },

@@ -4,13 +4,11 @@
 // real gateway over real HTTP, callers with real tokens signed by a JWKS
 // server on loopback, the emulator as the upstream (its recorded requests
 // show what reached it). Reloads and startup refusals: share-policy-files.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { SharePolicyFiles } from "../src/config.js";
-import type { RunningEmulator } from "../src/emulator/server.js";
 import { loadCedar, loadSharePolicy } from "../src/policy/share-policy.js";
-import { resetEmulator, SEEDED, startTestEmulator } from "./support/emulator.js";
-import { startGateway, type TestGateway } from "./support/gateway.js";
-import { makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from "./support/jwks.js";
+import { SEEDED } from "./support/emulator.js";
+import { startGateway } from "./support/gateway.js";
 import {
   auditLines,
   callerHeader,
@@ -22,6 +20,7 @@ import {
   writePolicyFiles,
   type CallerClaims,
   type ShareClient,
+  usePolicyTestBed,
 } from "./support/share-policy.js";
 
 const PAYMENTS = SEEDED.roomy; // team "payments" in the examples
@@ -31,21 +30,7 @@ const NOT_IN_ENTITIES = "abcdefabcdefabcdefabcdefabcdef12";
 const MEMBER_ACCOUNT = "111122223333"; // Organization::"ours" in the examples
 const OUTSIDE_ACCOUNT = "999988887777";
 
-let emulator: RunningEmulator;
-let jwks: JwksServer;
-let key: SigningKey;
-const open: TestGateway[] = [];
-
-beforeAll(async () => {
-  key = await makeSigningKey("policy-key");
-  [emulator, jwks] = await Promise.all([startTestEmulator(), startJwksServer(key)]);
-});
-afterAll(async () => {
-  await Promise.all(open.splice(0).map((g) => g.close()));
-  await jwks?.close();
-  await emulator?.close();
-});
-beforeEach(() => resetEmulator(emulator.url));
+const bed = usePolicyTestBed("policy-key");
 
 interface PolicyGateway {
   url: string;
@@ -56,25 +41,25 @@ interface PolicyGateway {
 
 async function gatewayWith(files: SharePolicyFiles | null): Promise<PolicyGateway> {
   const audit: string[] = [];
-  const gateway = await startGateway(emulator.url, {
+  const gateway = await startGateway(bed.emulator.url, {
     authMode: "jwt",
-    jwt: jwtConfig(jwks.url),
+    jwt: jwtConfig(bed.jwks.url),
     sharePolicy: files,
     services: { audit: (line) => audit.push(line) },
   });
-  open.push(gateway);
+  bed.open.push(gateway);
   return {
     url: gateway.url,
     audit,
-    as: async (subject, claims) => shareClient(gateway.url, await callerHeader(key, subject, claims)),
+    as: async (subject, claims) => shareClient(gateway.url, await callerHeader(bed.key, subject, claims)),
   };
 }
 
 /** Runs `call` and returns its outcome with the number of requests that reached the upstream meanwhile. */
 async function counted<T>(call: () => Promise<T>): Promise<{ outcome: T; upstreamRequests: number }> {
-  const before = emulator.requests.length;
+  const before = bed.emulator.requests.length;
   const outcome = await call();
-  return { outcome, upstreamRequests: emulator.requests.length - before };
+  return { outcome, upstreamRequests: bed.emulator.requests.length - before };
 }
 
 const denied = { typename: "AccessDeniedError", code: "POLICY_DENIED", retryable: false };
@@ -230,13 +215,13 @@ describe("the principal is Caller::\"<sub>\" with the token's scopes and groups,
 
   it("AUTH_MODE=none: every caller is Caller::\"anonymous\" with no scopes and no groups", async () => {
     const audit: string[] = [];
-    const gateway = await startGateway(emulator.url, {
+    const gateway = await startGateway(bed.emulator.url, {
       sharePolicy: writePolicyFiles({
         policy: `permit (principal == Caller::"anonymous", action, resource) when { principal.scopes.isEmpty() && principal.groups.isEmpty() };`,
       }),
       services: { audit: (line) => audit.push(line) },
     });
-    open.push(gateway);
+    bed.open.push(gateway);
     expect((await shareClient(gateway.url).create({ workloadId: PAYMENTS, sharedWith: MEMBER_ACCOUNT })).typename).toBe(
       "CreateWorkloadShareSuccess",
     );

@@ -6,8 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JwtConfig, SharePolicyFiles } from "../../src/config.js";
-import { gql } from "./gateway.js";
-import { mintToken, type SigningKey } from "./jwks.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { RunningEmulator } from "../../src/emulator/server.js";
+import { resetEmulator, startTestEmulator } from "./emulator.js";
+import { gql, type TestGateway } from "./gateway.js";
+import { makeSigningKey, mintToken, startJwksServer, type JwksServer, type SigningKey } from "./jwks.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -136,4 +139,47 @@ export function auditLines(lines: readonly string[]): Record<string, unknown>[] 
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((line) => line.msg === "audit");
+}
+
+/** The servers a policy test file drives gateways against: an emulator, a JWKS server and its signing key. */
+export interface PolicyTestBed {
+  readonly emulator: RunningEmulator;
+  readonly jwks: JwksServer;
+  readonly key: SigningKey;
+  /** Gateways closed after the file's tests. */
+  readonly open: TestGateway[];
+}
+
+/** Starts the bed before the file's tests, resets the emulator before each, closes everything after. */
+export function usePolicyTestBed(keyId: string): PolicyTestBed {
+  let emulator: RunningEmulator | undefined;
+  let jwks: JwksServer | undefined;
+  let key: SigningKey | undefined;
+  const open: TestGateway[] = [];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the policy test bed is used before beforeAll started it");
+    return value;
+  };
+  beforeAll(async () => {
+    key = await makeSigningKey(keyId);
+    [emulator, jwks] = await Promise.all([startTestEmulator(), startJwksServer(key)]);
+  });
+  afterAll(async () => {
+    await Promise.all(open.splice(0).map((g) => g.close()));
+    await jwks?.close();
+    await emulator?.close();
+  });
+  beforeEach(() => resetEmulator(started(emulator).url));
+  return {
+    get emulator() {
+      return started(emulator);
+    },
+    get jwks() {
+      return started(jwks);
+    },
+    get key() {
+      return started(key);
+    },
+    open,
+  };
 }
