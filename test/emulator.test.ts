@@ -126,6 +126,18 @@ describe("emulator, envelope wire", () => {
       expect(a.json.error.code).toBe("THROTTLING");
     });
 
+    it("a fault with a method is met only by requests with that method", async () => {
+      await injectFault(emulator.url, { kind: "accessDenied", method: "POST", workloadId: SEEDED.roomy });
+      const read = await call(emulator.url, "GET", sharesOf(SEEDED.roomy));
+      const created = await call(emulator.url, "POST", sharesOf(SEEDED.roomy), share("123456789012", "m-1"));
+      const again = await call(emulator.url, "POST", sharesOf(SEEDED.roomy), share("210987654321", "m-2"));
+      expect([read.status, created.status, again.status]).toEqual([200, 403, 200]);
+      expect(created.json.error.code).toBe("ACCESS_DENIED");
+      const bad = await call(emulator.url, "POST", "/__emulator/faults", { kind: "throttle", method: "get" });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.json)).toContain("method must be one of GET, POST, PATCH, DELETE");
+    });
+
     it("answers 5xx, delays, and malformed bodies", async () => {
       await injectFault(emulator.url, { kind: "error5xx" });
       expect((await call(emulator.url, "GET", sharesOf(SEEDED.roomy))).status).toBe(500);

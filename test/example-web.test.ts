@@ -253,7 +253,8 @@ describe.skipIf(skip)("examples/web in headless Chromium against `npm run exampl
       "the upstream refuses the gateway's identity: AccessDeniedError",
       async () => {
         await chooseWorkload(SEEDED.roomy);
-        await injectFault(example.emulatorUrl, { workloadId: SEEDED.roomy, kind: "accessDenied", count: 1 });
+        // POST only: the page may read the list again meanwhile, and that read must not take the fault.
+        await injectFault(example.emulatorUrl, { workloadId: SEEDED.roomy, method: "POST", kind: "accessDenied", count: 1 });
         await share("210987654321");
         await expect.poll(() => shareResult().textContent()).toMatch(/^Access denied: /);
         expect(await shareResult().getAttribute("data-code")).toMatch(/ACCESS_DENIED|AccessDenied/);
@@ -272,7 +273,7 @@ describe.skipIf(skip)("examples/web in headless Chromium against `npm run exampl
         const pageRequestsBefore = gatewayRequests.length;
         // As many throttles as the gateway's own attempts (UPSTREAM_MAX_ATTEMPTS, default 3): the page gets the
         // ThrottlingError (retryAfterSeconds 1) and retries itself.
-        await injectFault(example.emulatorUrl, { workloadId: SEEDED.dataLake, kind: "throttle", count: 3, retryAfter: 1 });
+        await injectFault(example.emulatorUrl, { workloadId: SEEDED.dataLake, method: "POST", kind: "throttle", count: 3, retryAfter: 1 });
         await share("222233334444");
 
         await page.getByTestId("share-retrying").waitFor();

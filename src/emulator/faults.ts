@@ -5,8 +5,12 @@ import { isObject } from "../wire/json.js";
 export const FAULT_KINDS = ["throttle", "error5xx", "delay", "reset", "malformed", "accessDenied"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+const FAULT_METHODS = ["GET", "POST", "PATCH", "DELETE"] as const;
+
 export interface Fault {
   workloadId: string | null;
+  /** Only requests with this HTTP method meet the fault (null: any). */
+  method: string | null;
   kind: FaultKind;
   /** Requests still to meet this fault. */
   remaining: number;
@@ -18,12 +22,15 @@ export type FaultSpecResult = { ok: true; fault: Fault } | { ok: false; message:
 
 export function parseFaultSpec(body: unknown): FaultSpecResult {
   if (!isObject(body)) return { ok: false, message: "body must be a JSON object" };
-  const { workloadId, kind, count, delayMs, retryAfter } = body;
+  const { workloadId, method, kind, count, delayMs, retryAfter } = body;
   if (typeof kind !== "string" || !(FAULT_KINDS as readonly string[]).includes(kind)) {
     return { ok: false, message: `kind must be one of ${FAULT_KINDS.join(", ")}` };
   }
   if (workloadId !== undefined && workloadId !== null && typeof workloadId !== "string") {
     return { ok: false, message: "workloadId must be a string" };
+  }
+  if (method !== undefined && method !== null && (typeof method !== "string" || !(FAULT_METHODS as readonly string[]).includes(method))) {
+    return { ok: false, message: `method must be one of ${FAULT_METHODS.join(", ")}` };
   }
   if (count !== undefined && (!Number.isInteger(count) || (count as number) < 1)) {
     return { ok: false, message: "count must be a positive integer" };
@@ -38,6 +45,7 @@ export function parseFaultSpec(body: unknown): FaultSpecResult {
     ok: true,
     fault: {
       workloadId: typeof workloadId === "string" ? workloadId : null,
+      method: typeof method === "string" ? method : null,
       kind: kind as FaultKind,
       remaining: (count as number | undefined) ?? 1,
       delayMs: (delayMs as number | undefined) ?? 1000,
@@ -57,9 +65,11 @@ export class FaultQueue {
     this.faults = [];
   }
 
-  /** The fault the next request for this workload meets, if any (used up by count). */
-  take(workloadId: string | null): Fault | null {
-    const fault = this.faults.find((f) => f.workloadId === null || f.workloadId === workloadId);
+  /** The fault the next request for this workload and method meets, if any (used up by count). */
+  take(workloadId: string | null, method: string): Fault | null {
+    const fault = this.faults.find(
+      (f) => (f.workloadId === null || f.workloadId === workloadId) && (f.method === null || f.method === method),
+    );
     if (!fault) return null;
     fault.remaining--;
     if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);

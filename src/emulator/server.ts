@@ -117,7 +117,7 @@ class EmulatorApp {
       }
     }
     const route = matchRoute(url.pathname);
-    const fault = probe ? null : this.faults.take(route?.workloadId ?? null);
+    const fault = probe ? null : this.faults.take(route?.workloadId ?? null, req.method ?? "GET");
     if (fault) {
       const faulted = await this.applyFault(fault, req, res, requestId);
       if (faulted) return;
