@@ -41,6 +41,8 @@ export interface Config {
   introspection: boolean;
   fieldSuggestions: boolean;
   maxBodyBytes: number;
+  /** FAST_PATH: the common POST /graphql JSON request skips yoga's Fetch adapter (server/fast-path/); false: every request takes yoga's full pipeline. */
+  fastPath: boolean;
   batchLimit: number;
   limits: DocumentLimits;
   shutdownTimeoutMs: number;
@@ -179,6 +181,7 @@ export function readConfig(env: Env): Config {
     introspection: boolean(env, "INTROSPECTION", !production),
     fieldSuggestions: boolean(env, "FIELD_SUGGESTIONS", !production),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
+    fastPath: boolean(env, "FAST_PATH", true),
     batchLimit: integer(env, "BATCH_LIMIT", 0, 0, 1000),
     limits: readDocumentLimits(env),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),

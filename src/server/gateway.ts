@@ -33,11 +33,15 @@ import { useRequestId } from "./plugins/use-request-id.js";
 import { useRequestLog } from "./plugins/use-request-log.js";
 import { useSchemaDisclosure } from "./plugins/use-schema-disclosure.js";
 import { operationText, useTrustedDocuments } from "./plugins/use-trusted-documents.js";
+import { createFastPath, type NodeHandler } from "./fast-path/fast-path.js";
 import { recordOf } from "./request-record.js";
 import { upstreamHeaders } from "./upstream-headers.js";
 import { startUpstreamProbe, type UpstreamProbeOptions } from "./upstream-probe.js";
 
-export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
+  /** What node:http calls for each request: the fast path, or yoga's own handler (http-server.ts). */
+  readonly serveNode: NodeHandler;
+};
 
 export type GatewayConfig = Pick<
   Config,
@@ -52,6 +56,7 @@ export type GatewayConfig = Pick<
   | "introspection"
   | "fieldSuggestions"
   | "maxBodyBytes"
+  | "fastPath"
   | "trustedDocuments"
   | "sharePolicy"
   | "auditLog"
@@ -117,7 +122,8 @@ export async function createGateway(
   const sharePolicy = services.sharePolicy ?? watched;
   // Stopped by the gateway's dispose() (main.ts on shutdown).
   const probe = startUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin, (up) => metrics.upstreamUp.set(up ? 1 : 0), services.upstreamProbe);
-  const gateway = createYoga<Record<string, unknown>, GatewayContext>({
+  const verifyToken = tokenVerifier(config, services);
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
@@ -141,7 +147,7 @@ export async function createGateway(
       useReadiness(),
       useRequestLog(services.log ?? stdoutLog),
       useCSRFPrevention({ requestHeaders: CSRF_PREVENTION_HEADERS }),
-      useCallerAuth(tokenVerifier(config, services)),
+      useCallerAuth(verifyToken),
       useRequestBody(config.maxBodyBytes),
       useBatchLimit(config.batchLimit),
       useBatchPosition(),
@@ -196,6 +202,12 @@ export async function createGateway(
       };
     },
   });
+  // Traced requests (SERVER spans wrap yoga's phases) and trusted documents keep yoga's full pipeline.
+  const fastPath = config.fastPath && tracing === null && config.trustedDocuments === null;
+  const serveNode: NodeHandler = fastPath
+    ? createFastPath(yoga, { graphqlEndpoint: GRAPHQL_ENDPOINT, maxBodyBytes: config.maxBodyBytes, verify: verifyToken })
+    : (req, res) => void yoga(req, res);
+  const gateway: Gateway = Object.assign(yoga, { serveNode });
   if (config.trustedDocuments !== null) trustedDocuments = watchTrustedDocuments(config.trustedDocuments.files, gateway, services);
   if (watched !== null) gateway.disposableStack.defer(() => watched.close());
   return gateway;

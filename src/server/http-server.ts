@@ -32,6 +32,7 @@ export async function listen(gateway: Gateway, port: number, host: string, optio
   let draining = false;
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
+  const serve = gateway.serveNode;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (draining) {
@@ -51,7 +52,7 @@ export async function listen(gateway: Gateway, port: number, host: string, optio
       inFlight--;
       if (inFlight === 0) onIdle?.();
     });
-    void gateway(req, res);
+    serve(req, res);
   });
   server.keepAliveTimeout = 5_000;
 

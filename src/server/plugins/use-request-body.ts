@@ -32,6 +32,15 @@ async function readAtMost(body: ReadableStream<Uint8Array>, limit: number): Prom
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** The body as text, or null when it is not valid UTF-8 (never a silent U+FFFD). */
+export function utf8Text(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /** The request as yoga's parsers see it: its body is the already-checked text (no second Request object). */
 function withText(request: Request, text: string): Request {
   return new Proxy(request, {
@@ -64,12 +73,8 @@ export function useRequestBody(maxBodyBytes: number): Plugin {
         // by Node's parser) the body is read in one go; otherwise chunk by chunk.
         const bytes = knownLength ? new Uint8Array(await req.arrayBuffer()) : await readAtMost(req.body, maxBodyBytes);
         if (bytes === null) throw bodyTooLarge(maxBodyBytes);
-        let text: string;
-        try {
-          text = strictUtf8.decode(bytes);
-        } catch {
-          throw badRequest("The request body is not valid UTF-8");
-        }
+        const text = utf8Text(bytes);
+        if (text === null) throw badRequest("The request body is not valid UTF-8");
         return parse(withText(req, text));
       });
     },

@@ -1,0 +1,77 @@
+// The Request the gateway's hooks see on the fast path: a view of Node's
+// IncomingMessage with what they read (method, url, headers, signal), built
+// without copying headers or wrapping the body in a stream as yoga's Fetch
+// adapter does. The body is read by the fast path itself, before any hook runs.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+
+/** Fetch's Headers, read-only, over Node's parsed headers (names are already lower-case). */
+export class NodeRequestHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, value] of this.entries()) callback(value, name);
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw).sort()) {
+      const value = this.get(name);
+      if (value !== null) yield [name, value];
+    }
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+export class NodeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: NodeRequestHeaders;
+  private controller: AbortController | null = null;
+
+  constructor(
+    req: IncomingMessage,
+    private readonly res: ServerResponse,
+    origin: string,
+  ) {
+    this.method = req.method ?? "POST";
+    this.url = origin + (req.url ?? "/");
+    this.headers = new NodeRequestHeaders(req.headers);
+  }
+
+  /** Aborted when the client goes away before its response is written (upstream attempts then stop). */
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      const controller = new AbortController();
+      this.controller = controller;
+      this.res.once("close", () => {
+        if (!this.res.writableFinished) controller.abort();
+      });
+    }
+    return this.controller.signal;
+  }
+}
+
+/** The hooks' view as the Fetch type they are written against; only the members above are there. */
+export function asFetchRequest(request: NodeRequest): Request {
+  return request as unknown as Request;
+}
