@@ -43,6 +43,10 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
       SHARE_POLICY_SCHEMA: "policy/schema.cedarschema",
     },
   },
+  "yoga-pipeline": {
+    description: "production with FAST_PATH=false: every request through yoga's Fetch adapter and full HTTP pipeline (what the fast path buys)",
+    env: { FAST_PATH: "false" },
+  },
   "no-heap-flags": {
     description: "production without the start script's V8 heap flags: the price of the flags in CPU, tails and memory",
     nodeFlags: [],

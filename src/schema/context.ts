@@ -25,6 +25,6 @@ export interface GatewayContext {
   tokenFieldsInOtherBatchOperations: () => number;
   /** Options for every upstream call of this request (abort signal, headers, hooks). */
   callOptions: CallOptions;
-  /** Upstream list reads of this request, batched and de-duplicated. */
-  shareLists: DataLoader<ListSharesInput, CallResult<SharePage>, string>;
+  /** Upstream list reads of this request, batched and de-duplicated (the DataLoader is made on first use). */
+  shareLists: Pick<DataLoader<ListSharesInput, CallResult<SharePage>, string>, "load">;
 }

@@ -180,6 +180,7 @@ export async function createGateway(
       };
       const batch = batchPosition(request, initial);
       let otherTokenFields: number | undefined;
+      let shareLists: ReturnType<typeof createShareListLoader> | undefined;
       return {
         caller: record.caller,
         requestId: record.requestId,
@@ -193,11 +194,10 @@ export async function createGateway(
             .filter((_, i) => i !== batch.index)
             .reduce((n, op) => n + countTokenTakingFieldsInSource(operationText(op), op.operationName), 0)),
         callOptions,
-        // Created on first use: most requests (every mutation) never read a share list.
-        get shareLists() {
-          const loader = createShareListLoader(upstream, callOptions, config.upstreamConcurrency);
-          Object.defineProperty(this, "shareLists", { value: loader });
-          return loader;
+        // The loader is made on first use: most requests (every mutation) never read a share list.
+        // (A getter would not do: envelop copies the context with Object.assign, which calls it.)
+        shareLists: {
+          load: (input) => (shareLists ??= createShareListLoader(upstream, callOptions, config.upstreamConcurrency)).load(input),
         },
       };
     },

@@ -43,8 +43,8 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     introspection: true,
     fieldSuggestions: true,
     maxBodyBytes: 1_048_576,
-    // FAST_PATH=off in the environment: the HTTP-level tests run again on yoga's full pipeline (vitest.config.ts).
-    fastPath: process.env.FAST_PATH !== "off",
+    // FAST_PATH=false in the environment: the HTTP-level tests run again on yoga's full pipeline (vitest.config.ts).
+    fastPath: process.env.FAST_PATH !== "false",
     trustedDocuments: null,
     sharePolicy: null,
     auditLog: { kind: "stdout" },

@@ -97,6 +97,11 @@ function plainParams(bytes: Buffer): GraphQLParams & { query: string } | null {
   return value as unknown as GraphQLParams & { query: string };
 }
 
+/** What a hook may not do on this path (replace the request or its handler). */
+function refuse(): never {
+  throw new Error("fast path: a plugin tried to replace the request or its handler; set FAST_PATH=false");
+}
+
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
@@ -159,25 +164,20 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
 
     // From here on the request is this path's: yoga's adapter hooks, then execution.
     let early: Response | null = null;
+    const onRequestEvent = {
+      request,
+      setRequest: refuse,
+      serverContext,
+      fetchAPI,
+      url,
+      requestHandler: refuse,
+      setRequestHandler: refuse,
+      endResponse: (response: Response) => {
+        early = response;
+      },
+    };
     for (const onRequest of internals.onRequestHooks) {
-      const done = onRequest({
-        request,
-        setRequest: () => {
-          throw new Error("fast path: a plugin replaced the request");
-        },
-        serverContext,
-        fetchAPI,
-        url,
-        requestHandler: () => {
-          throw new Error("fast path: a plugin called the request handler");
-        },
-        setRequestHandler: () => {
-          throw new Error("fast path: a plugin replaced the request handler");
-        },
-        endResponse: (response: Response) => {
-          early = response;
-        },
-      });
+      const done = onRequest(onRequestEvent);
       if (isPromise(done)) await done;
       if (early !== null) break;
     }
@@ -187,29 +187,33 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
     if (early !== null) response = early;
     else {
       let result = await execute(enveloped, document, params);
+      const onExecutionResultEvent = {
+        result,
+        setResult: (next: unknown) => {
+          result = next as ExecutionResult;
+        },
+        request,
+        context,
+      };
       for (const onExecutionResult of internals.onExecutionResultHooks) {
-        const done = onExecutionResult({
-          result,
-          setResult: (next: unknown) => {
-            result = next as ExecutionResult;
-          },
-          request,
-          context,
-        } as unknown as Parameters<typeof onExecutionResult>[0]);
+        onExecutionResultEvent.result = result;
+        const done = onExecutionResult(onExecutionResultEvent as unknown as Parameters<typeof onExecutionResult>[0]);
         if (isPromise(done)) await done;
       }
       response = await processResult(request, result, serverContext);
     }
+    const onResponseEvent = {
+      request,
+      response,
+      serverContext,
+      setResponse: (next: Response) => {
+        response = next;
+      },
+      fetchAPI,
+    };
     for (const onResponse of internals.onResponseHooks) {
-      const done = onResponse({
-        request,
-        response: response as Response,
-        serverContext,
-        setResponse: (next: Response) => {
-          response = next;
-        },
-        fetchAPI,
-      } as unknown as Parameters<typeof onResponse>[0]);
+      onResponseEvent.response = response;
+      const done = onResponse(onResponseEvent as unknown as Parameters<typeof onResponse>[0]);
       if (isPromise(done)) await done;
     }
     if (response instanceof FastResponse) response.writeTo(res);
@@ -243,21 +247,24 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
     let processor: ((result: never, fetchAPI: never, mediaType: string) => unknown) | undefined;
     let mediaType = "*/*";
     const acceptableMediaTypes: string[] = [];
+    const event = {
+      request,
+      acceptableMediaTypes,
+      result,
+      setResult: (next: unknown) => {
+        result = next;
+      },
+      resultProcessor: processor,
+      setResultProcessor: (next: typeof processor, nextMediaType: string) => {
+        processor = next;
+        mediaType = nextMediaType;
+      },
+      serverContext,
+    };
     for (const onResultProcess of internals.onResultProcessHooks) {
-      const done = onResultProcess({
-        request,
-        acceptableMediaTypes,
-        result,
-        setResult: (next: unknown) => {
-          result = next;
-        },
-        resultProcessor: processor,
-        setResultProcessor: (next: typeof processor, nextMediaType: string) => {
-          processor = next;
-          mediaType = nextMediaType;
-        },
-        serverContext,
-      } as unknown as Parameters<typeof onResultProcess>[0]);
+      event.result = result;
+      event.resultProcessor = processor;
+      const done = onResultProcess(event as unknown as Parameters<typeof onResultProcess>[0]);
       if (isPromise(done)) await done;
     }
     if (processor === undefined) {

@@ -24,7 +24,7 @@ export interface YogaInternals {
 
 function arrayField<T>(yoga: Record<string, unknown>, name: string): T[] {
   const value = yoga[name];
-  if (!Array.isArray(value)) throw new Error(`fast path: this graphql-yoga has no ${name}; set FAST_PATH=off`);
+  if (!Array.isArray(value)) throw new Error(`fast path: this graphql-yoga has no ${name}; set FAST_PATH=false`);
   return value as T[];
 }
 
@@ -32,7 +32,7 @@ export function yogaInternals(yoga: object): YogaInternals {
   const fields = yoga as Record<string, unknown>;
   const plugins = arrayField<Plugin | false | null | undefined>(fields, "plugins").filter((p): p is Plugin => Boolean(p));
   const masking = fields.maskedErrorsOpts as { maskError?: (error: unknown, message: string) => Error; errorMessage?: string } | null | undefined;
-  if (masking === undefined) throw new Error("fast path: this graphql-yoga has no maskedErrorsOpts; set FAST_PATH=off");
+  if (masking === undefined) throw new Error("fast path: this graphql-yoga has no maskedErrorsOpts; set FAST_PATH=false");
   return {
     onRequestHooks: plugins.flatMap((p) => (p.onRequest ? [p.onRequest] : [])),
     onResponseHooks: plugins.flatMap((p) => (p.onResponse ? [p.onResponse] : [])),
