@@ -1,5 +1,29 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The HTTP-level test files, run a second time with FAST_PATH=false: every
+ * behaviour they check must hold on yoga's full pipeline as on the fast path
+ * (src/server/fast-path/), which serves production traffic by default.
+ */
+const HTTP_LEVEL = [
+  "abuse-limits",
+  "audit-log",
+  "client-token",
+  "cors",
+  "create-workload-share",
+  "error-mapping",
+  "forward-auth",
+  "graphql-over-http",
+  "input-validation",
+  "jwt-auth",
+  "observability",
+  "retries",
+  "share-policy",
+  "shutdown",
+  "startup",
+  "upstream-resilience",
+].map((name) => `test/${name}.test.ts`);
+
 export default defineConfig({
   resolve: {
     // One graphql instance: Node loads graphql's CommonJS entry for Pothos and
@@ -7,7 +31,6 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
@@ -15,5 +38,9 @@ export default defineConfig({
     maxWorkers: 2,
     env: { AWS_EC2_METADATA_DISABLED: "true" },
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    projects: [
+      { extends: true, test: { name: "fast-path", include: ["test/**/*.test.ts"] } },
+      { extends: true, test: { name: "yoga-pipeline", include: HTTP_LEVEL, env: { FAST_PATH: "false" } } },
+    ],
   },
 });

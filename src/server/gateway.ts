@@ -33,14 +33,14 @@ import { useRequestId } from "./plugins/use-request-id.js";
 import { useRequestLog } from "./plugins/use-request-log.js";
 import { useSchemaDisclosure } from "./plugins/use-schema-disclosure.js";
 import { operationText, useTrustedDocuments } from "./plugins/use-trusted-documents.js";
-import { createFastPath, type NodeHandler } from "./fast-path/fast-path.js";
+import { createFastPath, type NodeEntry } from "./fast-path/fast-path.js";
 import { recordOf } from "./request-record.js";
 import { upstreamHeaders } from "./upstream-headers.js";
 import { startUpstreamProbe, type UpstreamProbeOptions } from "./upstream-probe.js";
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
-  /** What node:http calls for each request: the fast path, or yoga's own handler (http-server.ts). */
-  readonly serveNode: NodeHandler;
+  /** What node:http calls for each request (http-server.ts): the fast path, or yoga's own handler. */
+  readonly node: NodeEntry;
 };
 
 export type GatewayConfig = Pick<
@@ -204,10 +204,11 @@ export async function createGateway(
   });
   // Traced requests (SERVER spans wrap yoga's phases) and trusted documents keep yoga's full pipeline.
   const fastPath = config.fastPath && tracing === null && config.trustedDocuments === null;
-  const serveNode: NodeHandler = fastPath
+  // An object, not a function: yoga's adapter proxy hands out functions bound anew on each read.
+  const node: NodeEntry = fastPath
     ? createFastPath(yoga, { graphqlEndpoint: GRAPHQL_ENDPOINT, maxBodyBytes: config.maxBodyBytes, verify: verifyToken })
-    : (req, res) => void yoga(req, res);
-  const gateway: Gateway = Object.assign(yoga, { serveNode });
+    : { handle: (req, res) => void yoga(req, res), counts: null };
+  const gateway: Gateway = Object.assign(yoga, { node });
   if (config.trustedDocuments !== null) trustedDocuments = watchTrustedDocuments(config.trustedDocuments.files, gateway, services);
   if (watched !== null) gateway.disposableStack.defer(() => watched.close());
   return gateway;

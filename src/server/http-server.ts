@@ -32,7 +32,7 @@ export async function listen(gateway: Gateway, port: number, host: string, optio
   let draining = false;
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
-  const serve = gateway.serveNode;
+  const serve = gateway.node.handle;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (draining) {

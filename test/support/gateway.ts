@@ -1,6 +1,6 @@
 // Starts the real gateway (yoga + node:http on loopback) in front of any upstream URL.
 import type { Config } from "../../src/config.js";
-import { createGateway, type GatewayConfig, type GatewayServices } from "../../src/server/gateway.js";
+import { createGateway, type Gateway, type GatewayConfig, type GatewayServices } from "../../src/server/gateway.js";
 import { listen } from "../../src/server/http-server.js";
 import { UpstreamClient } from "../../src/upstream/client.js";
 import type { CircuitBreakerOptions } from "../../src/upstream/circuit-breaker.js";
@@ -8,6 +8,8 @@ import type { RequestSigner } from "../../src/upstream/signing.js";
 
 export interface TestGateway {
   url: string;
+  /** The gateway itself (its fast path's counts, its metrics registry). */
+  gateway: Gateway;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
   const http = await listen(gateway, 0, "127.0.0.1", { log: () => {} });
   return {
     url: `http://127.0.0.1:${http.port}/graphql`,
+    gateway,
     async close() {
       await http.drain(1000);
       await gateway.dispose(); // stops the upstream probe and any watched manifests or share policy

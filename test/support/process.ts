@@ -36,12 +36,18 @@ export interface NodeProcess {
   kill(): void;
 }
 
+/** FAST_PATH as the test runs with it (the yoga-pipeline project sets false), for a child's environment. */
+export function fastPathSwitch(): Record<string, string> {
+  return process.env.FAST_PATH === undefined ? {} : { FAST_PATH: process.env.FAST_PATH };
+}
+
 /** `node <args>` in the project root with only the given environment (plus PATH, HOME, PORT=0, HOST=127.0.0.1). */
 function spawnNode(args: string[], env: Record<string, string>) {
   const output = { stdout: "", stderr: "" };
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...env },
+    // FAST_PATH reaches the child too: the yoga-pipeline test project runs these processes without the fast path.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...fastPathSwitch(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (c: Buffer) => (output.stdout += c.toString()));

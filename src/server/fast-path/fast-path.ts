@@ -33,6 +33,19 @@ import { yogaInternals, type YogaInternals } from "./yoga-internals.js";
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** How many requests each way took since start: served here, sent to yoga untouched, or replayed into yoga. */
+export interface FastPathCounts {
+  fast: number;
+  yoga: number;
+  replayed: number;
+}
+
+/** What node:http calls for each request, and how many went each way (null: no fast path, all went to yoga). */
+export interface NodeEntry {
+  readonly handle: NodeHandler;
+  readonly counts: FastPathCounts | null;
+}
+
 type Yoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 export interface FastPathOptions {
@@ -105,7 +118,7 @@ function refuse(): never {
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
-export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandler {
+export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry {
   const internals: YogaInternals = yogaInternals(yoga);
   // Read once: each read through yoga's adapter proxy binds a new function.
   const getEnveloped = yoga.getEnveloped;
@@ -113,7 +126,11 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
   const fetchAPI = yoga.fetchAPI;
   const logger = yoga.logger;
   const url = new URL(`http://localhost${options.graphqlEndpoint}`);
-  const full: NodeHandler = (req, res) => void yoga(req, res);
+  const counts: FastPathCounts = { fast: 0, yoga: 0, replayed: 0 };
+  const full: NodeHandler = (req, res) => {
+    counts.yoga++;
+    void yoga(req, res);
+  };
   /** As the adapter's: work a hook leaves running after the response (its failure is logged, never thrown). */
   const waitUntil = (work: Promise<unknown> | unknown): void => {
     if (isPromise(work)) work.catch((error: unknown) => logger.error(error));
@@ -121,6 +138,7 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
 
   /** Hands a request whose body was read to yoga's full pipeline (nothing ran for it yet). */
   async function replay(req: IncomingMessage, res: ServerResponse, bytes: Buffer): Promise<void> {
+    counts.replayed++;
     const controller = new AbortController();
     res.once("close", () => {
       if (!res.writableFinished) controller.abort();
@@ -163,6 +181,7 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
     if (!operation || operation.operation === "subscription") return replay(req, res, bytes);
 
     // From here on the request is this path's: yoga's adapter hooks, then execution.
+    counts.fast++;
     let early: Response | null = null;
     const onRequestEvent = {
       request,
@@ -285,7 +304,7 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
     }).writeTo(res);
   }
 
-  return (req, res) => {
+  const handle: NodeHandler = (req, res) => {
     if (!servesShape(req, options)) return full(req, res);
     const proceed = (outcome: Verification | { ok: true; caller: Caller }): void => {
       // A refused or unverifiable token: yoga's path answers it (401 or 503), the body unread.
@@ -297,4 +316,5 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeHandle
     if (outcome instanceof Promise) outcome.then(proceed, (error: unknown) => unexpected(res, error));
     else proceed(outcome);
   };
+  return { handle, counts };
 }
