@@ -4,7 +4,6 @@ import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireWriteScope } from "./scopes.js";
 import { authorizedMutation } from "./share-access.js";
 import { clientTokenForField, SUCCESS_TOKEN_DESCRIPTION } from "./field-token.js";
 import { WorkloadShareRef } from "./workload-share.js";
@@ -71,7 +70,6 @@ const createdShareId = (result: object): string | null =>
 builder.mutationField("createWorkloadShare", (t) =>
   t.field({
     type: CreateWorkloadShareResult,
-    ...requireWriteScope(asked),
     description: "Shares a workload with an AWS account, organization or OU (CreateWorkloadShare).",
     args: { input: t.arg({ type: CreateWorkloadShareInput, required: true }) },
     resolve: (_root, { input }, context, info) =>

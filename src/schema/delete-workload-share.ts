@@ -2,7 +2,6 @@ import { checkShareId, checkWorkloadId, ProblemList } from "../shares/constraint
 import { builder } from "./builder.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireWriteScope } from "./scopes.js";
 import { authorizedMutation } from "./share-access.js";
 import { clientTokenForField, SUCCESS_TOKEN_DESCRIPTION } from "./field-token.js";
 
@@ -52,7 +51,6 @@ function asked({ input }: { input: { workloadId: string; shareId: string } }) {
 builder.mutationField("deleteWorkloadShare", (t) =>
   t.field({
     type: DeleteWorkloadShareResult,
-    ...requireWriteScope(asked),
     description: "Deletes a share (DeleteWorkloadShare); the client token travels in the query string.",
     args: { input: t.arg({ type: DeleteWorkloadShareInput, required: true }) },
     resolve: (_root, { input }, context, info) =>

@@ -8,6 +8,7 @@ import type { ShareMutation, ShareRequest } from "../policy/share-request.js";
 import type { GatewayContext } from "./context.js";
 import { AccessDeniedError, ResultError } from "./errors.js";
 import { builder } from "./builder.js";
+import { scopeRefusal } from "./scopes.js";
 
 export const POLICY_DENIED = "POLICY_DENIED";
 
@@ -25,12 +26,14 @@ function policyDenied(request: ShareRequest): AccessDeniedError {
 
 /** A read field (workloadShares, Workload.shares also through _entities): its AccessDeniedError, or null when allowed. */
 export function readRefusal(context: GatewayContext, workloadId: string): AccessDeniedError | null {
+  const refused = scopeRefusal(context, "read");
+  if (refused !== null) return refused;
   return decide(context, { action: "ListWorkloadShares", workloadId }).allowed ? null : policyDenied({ action: "ListWorkloadShares", workloadId });
 }
 
 /**
- * Runs a mutation field the policy permits (a denial is its
- * AccessDeniedError, with nothing run) and audits its outcome.
+ * Runs a mutation field the caller's scopes and the policy permit (a refusal
+ * is its AccessDeniedError, with nothing run) and audits its outcome.
  * @param createdShareId the share a successful result created, for the audit line
  */
 export async function authorizedMutation<R extends object>(
@@ -39,6 +42,11 @@ export async function authorizedMutation<R extends object>(
   run: () => Promise<R>,
   createdShareId: (result: R) => string | null = () => null,
 ): Promise<R | AccessDeniedError> {
+  const refused = scopeRefusal(context, "write");
+  if (refused !== null) {
+    audit(context, request, REFUSED_BY_SCOPE, refused, null);
+    return refused;
+  }
   const decision = decide(context, request);
   if (!decision.allowed) {
     const denied = policyDenied(request);
@@ -55,11 +63,6 @@ export async function authorizedMutation<R extends object>(
   }
   audit(context, request, decision, result, createdShareId(result));
   return result;
-}
-
-/** The audit line of a mutation field its caller lacks the scope for (the field itself never ran). */
-export function auditScopeRefusal(context: GatewayContext, request: ShareMutation, error: AccessDeniedError): void {
-  audit(context, request, REFUSED_BY_SCOPE, error, null);
 }
 
 function entryBase(context: GatewayContext, request: ShareMutation, decision: ShareDecision, createdShareId: string | null) {

@@ -4,7 +4,6 @@ import { builder } from "./builder.js";
 import { PermissionTypeEnum } from "./enums.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireWriteScope } from "./scopes.js";
 import { authorizedMutation } from "./share-access.js";
 import { WorkloadShareRef } from "./workload-share.js";
 
@@ -49,7 +48,6 @@ function asked({ input }: { input: { workloadId: string; shareId: string; permis
 builder.mutationField("updateWorkloadShare", (t) =>
   t.field({
     type: UpdateWorkloadShareResult,
-    ...requireWriteScope(asked),
     description: "Changes the permission of a share (UpdateWorkloadShare). The upstream takes no idempotency token here.",
     args: { input: t.arg({ type: UpdateWorkloadShareInput, required: true }) },
     resolve: (_root, { input }, context) =>

@@ -12,7 +12,6 @@ import type { GatewayContext } from "./context.js";
 import { ShareStatusEnum } from "./enums.js";
 import { errorMembers, invalidInput, resultUnionDescription, toResultError, type ResultError } from "./errors.js";
 import { fieldPathMapper } from "./field-paths.js";
-import { requireScope } from "./scopes.js";
 import { readRefusal } from "./share-access.js";
 import { WorkloadRef, WorkloadShareRef } from "./workload-share.js";
 
@@ -101,7 +100,6 @@ async function loadSharePage(
 builder.queryField("workloadShares", (t) =>
   t.field({
     type: WorkloadSharesResult,
-    ...requireScope("read"),
     description: "The shares of one workload (ListWorkloadShares), one page at a time.",
     args: {
       workloadId: t.arg.id({ required: true }),
@@ -117,7 +115,6 @@ builder.queryField("workloadShares", (t) =>
 builder.objectField(WorkloadRef, "shares", (t) =>
   t.field({
     type: WorkloadSharesResult,
-    ...requireScope("read"),
     description: "This workload's shares, one page at a time (ListWorkloadShares).",
     args: {
       sharedWithPrefix: t.arg.string(),

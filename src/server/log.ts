@@ -2,27 +2,41 @@
 // or a JWT is replaced before it is written: logs never carry credentials.
 export type LogWriter = (line: string) => void;
 
+/** How long a line may wait for others to share its write. */
+const BATCH_DELAY_MS = 20;
+/** A batch this large is written at once. */
+const BATCH_MAX_BYTES = 64 * 1024;
+
 /**
- * A writer that sends its lines once per event-loop turn: under load one
- * write carries many lines instead of one synchronous write per request.
+ * A writer that sends its lines in batches: a line waits at most 20 ms (or
+ * until 64 KiB are pending) for others to share its write, so under load one
+ * write (one system call) carries many requests' lines instead of one each.
  * `write` gets whole lines (newline-terminated); what is pending is written
- * on exit too.
+ * on exit too, and by `flush()`.
  */
 export function batchedWriter(write: (text: string) => void): LogWriter & { flush(): void } {
   let pending: string[] = [];
-  let scheduled = false;
+  let bytes = 0;
+  let timer: NodeJS.Timeout | null = null;
   const flush = (): void => {
-    scheduled = false;
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
     if (pending.length === 0) return;
     const out = `${pending.join("\n")}\n`;
     pending = [];
+    bytes = 0;
     write(out);
   };
   const writer = (line: string): void => {
     pending.push(line);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+    bytes += line.length + 1;
+    if (bytes >= BATCH_MAX_BYTES) flush();
+    else if (timer === null) {
+      timer = setTimeout(flush, BATCH_DELAY_MS);
+      // Pending lines never keep the process alive; the exit handler writes them.
+      timer.unref();
     }
   };
   process.once("exit", flush);
