@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
+import { AttemptSignal } from "./attempt-signal.js";
 import { Pool } from "undici";
 import { decodeUpstreamResponse, headerValue, upstreamRequestId } from "../wire/decode.js";
 import { makeFailure, type UpstreamFailure, type UpstreamResult } from "../wire/failure.js";
@@ -223,15 +224,15 @@ export class UpstreamClient {
     state: CallState,
   ): Promise<AttemptOutcome<OutputOf<N>>> {
     const path = this.basePath + rest.path;
-    const controller = new AbortController();
+    const signal = new AttemptSignal();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      signal.abort();
     }, timeoutMs);
-    const onClientAbort = (): void => controller.abort();
+    const onClientAbort = (): void => signal.abort();
     options.signal?.addEventListener("abort", onClientAbort, { once: true });
-    if (options.signal?.aborted) controller.abort();
+    if (options.signal?.aborted) signal.abort();
 
     let clockSkewCorrected = false;
     try {
@@ -242,7 +243,7 @@ export class UpstreamClient {
         path: path + formatQuery(rest.query),
         headers,
         body: rest.body ?? undefined,
-        signal: controller.signal,
+        signal,
       });
       const status = response.statusCode;
       const answer = { status, headers: response.headers };
