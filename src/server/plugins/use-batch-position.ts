@@ -30,9 +30,11 @@ export interface BatchPosition {
   operations: GraphQLParams[] | null;
 }
 
+const NOT_BATCHED: BatchPosition = Object.freeze({ index: 0, operations: null });
+
 /** The position of the operation whose context this is. */
 export function batchPosition(request: Request, context: object): BatchPosition {
   const operations = batches.get(request) ?? null;
-  if (operations === null) return { index: 0, operations: null };
+  if (operations === null) return NOT_BATCHED;
   return { index: indexes.get(context) ?? 0, operations };
 }

@@ -2,6 +2,7 @@
 // counted in flight while served and by operation and result when answered.
 import type { Plugin } from "graphql-yoga";
 import { operationLabel, requestResult, type GatewayMetrics } from "../metrics.js";
+import { afterResponse } from "../after-response.js";
 import { recordOf } from "../request-record.js";
 
 export function useMetrics(metrics: GatewayMetrics, graphqlEndpoint: string): Plugin {
@@ -25,7 +26,7 @@ export function useMetrics(metrics: GatewayMetrics, graphqlEndpoint: string): Pl
       record.countedInFlight = false;
       const status = response.status;
       // Counted right after the response has gone out, off the request's latency.
-      setImmediate(() => {
+      afterResponse(() => {
         metrics.inFlight.dec();
         metrics.requests.inc({ operation: operationLabel(record), result: requestResult(status, record) });
       });

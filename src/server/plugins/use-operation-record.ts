@@ -12,6 +12,7 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { rootFieldNodes } from "../../schema/root-fields.js";
@@ -43,23 +44,52 @@ function recordRootResultTypes(schema: GraphQLSchema): void {
     for (const field of Object.values(root.getFields())) {
       const resolve = field.resolve;
       if (resolve === undefined) continue;
-      const recording: GraphQLFieldResolver<unknown, unknown> = async (parent, args, context, info) => {
-        const value: unknown = await resolve(parent, args, context, info);
+      // Not an async wrapper: that would add a promise and a turn to every root field.
+      const recording: GraphQLFieldResolver<unknown, unknown> = (parent, args, context, info) => {
         const request = (context as { request?: Request }).request;
-        if (request) {
+        const settle = (value: unknown): unknown => {
+          if (!request) return value;
           const name = typeNameOf(value, context, info);
-          recordOf(request).resultTypes.push(typeof name === "string" ? name : await name);
-        }
-        return value;
+          if (typeof name === "string") {
+            recordOf(request).resultTypes.push(name);
+            return value;
+          }
+          return name.then((n) => {
+            recordOf(request).resultTypes.push(n);
+            return value;
+          });
+        };
+        const value: unknown = resolve(parent, args, context, info);
+        return value instanceof Promise ? value.then(settle) : settle(value);
       };
       field.resolve = recording;
     }
   }
 }
 
-function rootFieldNames(document: DocumentNode, operationName: string | null | undefined): string[] {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return [];
+interface OperationSummary {
+  name: string | null;
+  rootFields: string[];
+}
+
+/** Per document (yoga's parse cache hands out the same DocumentNode for the same text) and operation name. */
+const summaries = new WeakMap<DocumentNode, Map<string, OperationSummary>>();
+
+function summaryOf(document: DocumentNode, operationName: string | null | undefined): OperationSummary {
+  let byName = summaries.get(document);
+  if (byName === undefined) summaries.set(document, (byName = new Map()));
+  const key = operationName ?? "";
+  let summary = byName.get(key);
+  if (summary === undefined) {
+    const operation = getOperationAST(document, operationName);
+    summary = { name: operation?.name?.value ?? null, rootFields: operation ? rootFieldNames(document, operation) : [] };
+    // Only names the document defines are kept: a client's made-up names must not grow the map.
+    if (operation !== null) byName.set(key, summary);
+  }
+  return summary;
+}
+
+function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): string[] {
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
@@ -74,9 +104,9 @@ export function useOperationRecord(schema: GraphQLSchema): Plugin {
       if (!request) return;
       const record = recordOf(request);
       record.executed = true;
-      const operation = getOperationAST(args.document, args.operationName);
-      record.operationNames.push(operation?.name?.value ?? null);
-      for (const name of rootFieldNames(args.document, args.operationName)) record.rootFields.add(name);
+      const summary = summaryOf(args.document, args.operationName);
+      record.operationNames.push(summary.name);
+      for (const name of summary.rootFields) record.rootFields.add(name);
     },
     onResultProcess({ request, result }) {
       if (Symbol.asyncIterator in Object(result)) return;

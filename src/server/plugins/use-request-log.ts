@@ -5,6 +5,7 @@
 // query strings, tokens or client request tokens.
 import type { Plugin } from "graphql-yoga";
 import { jsonLine, type LogWriter } from "../log.js";
+import { afterResponse } from "../after-response.js";
 import { recordOf } from "../request-record.js";
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
@@ -18,7 +19,7 @@ export function useRequestLog(write: LogWriter): Plugin {
       const durationMs = round(performance.now() - record.startedAt);
       const status = response.status;
       // The line is built and written after the response has gone out, off the request's latency.
-      setImmediate(() => {
+      afterResponse(() => {
         const names = record.operationNames;
         write(
           jsonLine(
