@@ -42,11 +42,51 @@ export class NodeRequestHeaders {
   }
 }
 
+type AbortListener = (event: { type: "abort" }) => void;
+
+/**
+ * What the gateway's code reads of a request's AbortSignal (aborted, reason, and
+ * abort listeners), without an AbortController and its EventTarget: aborted
+ * when the client goes away before its response is written, so upstream
+ * attempts and retry waits stop.
+ */
+export class ClientGoneSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  onabort: AbortListener | null = null;
+  private listeners: AbortListener[] | null = null;
+
+  addEventListener(type: string, listener: AbortListener): void {
+    if (type === "abort") (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(type: string, listener: AbortListener): void {
+    if (type !== "abort" || this.listeners === null) return;
+    const i = this.listeners.indexOf(listener);
+    if (i !== -1) this.listeners.splice(i, 1);
+  }
+
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = new DOMException("The client went away", "AbortError");
+    const listeners = this.listeners ?? [];
+    this.listeners = null;
+    const event = { type: "abort" as const };
+    this.onabort?.(event);
+    for (const listener of listeners) listener(event);
+  }
+}
+
 export class NodeRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: NodeRequestHeaders;
-  private controller: AbortController | null = null;
+  private clientGone: ClientGoneSignal | null = null;
 
   constructor(
     req: IncomingMessage,
@@ -58,16 +98,15 @@ export class NodeRequest {
     this.headers = new NodeRequestHeaders(req.headers);
   }
 
-  /** Aborted when the client goes away before its response is written (upstream attempts then stop). */
   get signal(): AbortSignal {
-    if (this.controller === null) {
-      const controller = new AbortController();
-      this.controller = controller;
+    if (this.clientGone === null) {
+      const signal = new ClientGoneSignal();
+      this.clientGone = signal;
       this.res.once("close", () => {
-        if (!this.res.writableFinished) controller.abort();
+        if (!this.res.writableFinished) signal.abort();
       });
     }
-    return this.controller.signal;
+    return this.clientGone as unknown as AbortSignal;
   }
 }
 
