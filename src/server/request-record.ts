@@ -25,23 +25,35 @@ export interface RequestRecord {
 
 const records = new WeakMap<Request, RequestRecord>();
 
+/** A request that carries its own record (the fast path's), found without the WeakMap. */
+interface RecordCarrier {
+  gatewayRecord?: RequestRecord;
+}
+
 export function recordOf(request: Request): RequestRecord {
+  const carried = (request as RecordCarrier).gatewayRecord;
+  if (carried !== undefined) return carried;
   let record = records.get(request);
   if (record === undefined) {
-    record = {
-      requestId: "",
-      startedAt: performance.now(),
-      caller: UNAUTHENTICATED_CALLER,
-      countedInFlight: false,
-      operationNames: [],
-      documentIds: [],
-      rootFields: new Set(),
-      resultTypes: [],
-      errorCodes: [],
-      executed: false,
-      upstream: { attempts: 0, latencyMs: 0 },
-    };
+    record = newRecord();
     records.set(request, record);
   }
   return record;
+}
+
+/** A record whose clock starts now. */
+export function newRecord(): RequestRecord {
+  return {
+    requestId: "",
+    startedAt: performance.now(),
+    caller: UNAUTHENTICATED_CALLER,
+    countedInFlight: false,
+    operationNames: [],
+    documentIds: [],
+    rootFields: new Set(),
+    resultTypes: [],
+    errorCodes: [],
+    executed: false,
+    upstream: { attempts: 0, latencyMs: 0 },
+  };
 }

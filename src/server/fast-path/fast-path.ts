@@ -160,7 +160,7 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
   async function serve(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     const nodeRequest = new NodeRequest(req, res, `http://${req.headers.host ?? "localhost"}`);
     const request = asFetchRequest(nodeRequest);
-    const record = recordOf(request); // the request's clock starts here, as on yoga's path
+    const record = recordOf(request); // nodeRequest.gatewayRecord, whose clock started on arrival
     const bytes = await readBody(req);
     if (bytes === null) return;
     const params = plainParams(bytes);

@@ -3,6 +3,7 @@
 // without copying headers or wrapping the body in a stream as yoga's Fetch
 // adapter does. The body is read by the fast path itself, before any hook runs.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { newRecord, type RequestRecord } from "../request-record.js";
 
 /** Fetch's Headers, read-only, over Node's parsed headers (names are already lower-case). */
 export class NodeRequestHeaders {
@@ -86,6 +87,8 @@ export class NodeRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: NodeRequestHeaders;
+  /** What recordOf() returns for this request (no WeakMap lookup); its clock starts on arrival. */
+  readonly gatewayRecord: RequestRecord = newRecord();
   private clientGone: ClientGoneSignal | null = null;
 
   constructor(
