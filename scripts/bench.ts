@@ -67,13 +67,13 @@ const PRODUCTION_ENV = {
   JWT_AUDIENCE: AUDIENCE,
 };
 
-/** package.json's `start` script as an argv (`node <flags> dist/main.js`) with the node on PATH; `flags` replaces its V8 flags. */
-function startCommand(flags?: string[]): string[] {
+/** package.json's `start` script as an argv (`node <flags> dist/main.js`) with the node on PATH; `flags` replaces its V8 flags, `entry` its script. */
+function startCommand(flags?: string[], entry?: string): string[] {
   const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: { start: string } };
   // `exec` lets npm's SIGTERM reach node itself instead of the shell npm runs it in.
   const [node, ...rest] = scripts.start.trim().replace(/^exec\s+/, "").split(/\s+/);
   if (node !== "node") throw new Error(`unexpected start script: ${scripts.start}`);
-  const script = rest.filter((a) => !a.startsWith("--"));
+  const script = entry !== undefined ? [entry] : rest.filter((a) => !a.startsWith("--"));
   return [process.execPath, ...(flags ?? rest.filter((a) => a.startsWith("--"))), ...script];
 }
 /** BENCH_NODE_FLAGS="…" replaces the start script's V8 flags of the production configuration. */
@@ -108,7 +108,7 @@ async function startGateway(name: string): Promise<Server> {
   const configuration = CONFIGURATIONS[name]!;
   const flags = configuration.nodeFlags ?? (name === PRODUCTION ? envFlags : undefined);
   // Exactly what `npm start` runs (compiled dist/main.js and its V8 flags), not a TypeScript loader.
-  const command = startCommand(flags);
+  const command = startCommand(flags, configuration.script);
   const overrides = { ...PRODUCTION_ENV, UPSTREAM_URL: upstreamUrl, ...configuration.env };
   const started = await startProcess(pinned(0, command), root, applyOverrides(process.env, overrides), /gateway: http:\/\/[^:]+:(\d+)\/graphql/);
   const origin = `http://127.0.0.1:${started.match[1]}`;

@@ -19,6 +19,8 @@ export interface GatewayConfiguration {
   env?: Record<string, string | null>;
   /** V8 flags instead of those of package.json's start script (e.g. [] for none). */
   nodeFlags?: string[];
+  /** Another entry script instead of the start script's dist/main.js (another build of the code). */
+  script?: string;
   /**
    * Whether the bench proves production settings before measuring (a request
    * without a token gets 401, a document over MAX_DEPTH a 4xx). Default true;
@@ -46,6 +48,12 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
   "yoga-pipeline": {
     description: "production with FAST_PATH=false: every request through yoga's Fetch adapter and full HTTP pipeline (what the fast path buys)",
     env: { FAST_PATH: "false" },
+  },
+  "other-build": {
+    description:
+      "production from dist-other/main.js: another build of the code, for an A/B of a code change in one run " +
+      "(build the variant, `cp -r dist dist-other`, go back to the code under test; npm run bench builds dist/ again)",
+    script: "dist-other/main.js",
   },
   "no-heap-flags": {
     description: "production without the start script's V8 heap flags: the price of the flags in CPU, tails and memory",
