@@ -31,8 +31,8 @@ function arrayField<T>(yoga: Record<string, unknown>, name: string): T[] {
 export function yogaInternals(yoga: object): YogaInternals {
   const fields = yoga as Record<string, unknown>;
   const plugins = arrayField<Plugin | false | null | undefined>(fields, "plugins").filter((p): p is Plugin => Boolean(p));
-  const masking = fields.maskedErrorsOpts as { maskError?: (error: unknown, message: string) => Error; errorMessage?: string } | null | undefined;
-  if (masking === undefined) throw new Error("fast path: this graphql-yoga has no maskedErrorsOpts; set FAST_PATH=false");
+  // yoga's adapter proxy reads a null field (masking off) as undefined, so both mean "no masking".
+  const masking = fields.maskedErrorsOpts as { maskError?: (error: unknown, message: string) => Error } | null | undefined;
   return {
     onRequestHooks: plugins.flatMap((p) => (p.onRequest ? [p.onRequest] : [])),
     onResponseHooks: plugins.flatMap((p) => (p.onResponse ? [p.onResponse] : [])),
