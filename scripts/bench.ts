@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --soak] [-- --rounds N] [-- --seconds S] [-- --config NAME[,NAME]]
+// npm run bench [-- --quick] [-- --soak] [-- --attribute] [-- --rounds N] [-- --seconds S] [-- --config NAME[,NAME]]
 //
 // Starts a minimal upstream, the gateway exactly as `npm start` runs it in its
 // production configuration (NODE_ENV=production, caller JWT auth on, limits,
@@ -13,7 +13,11 @@
 // gateway configurations (scripts/bench/configurations.ts) run as more columns
 // with --config. Results go to bench-results/bench-<time>.json. --soak sends
 // 1,000,000 requests at 50 connections to each gateway configuration and
-// reports RSS over time. --quick: short rounds, for a smoke run only.
+// reports RSS over time. --attribute runs, at 10 connections only, production
+// beside one configuration per part of the request path left out
+// (MEASURE_WITHOUT, AUTH_MODE=none, FAST_PATH=false, no heap flags) and prints
+// what each part costs: production's CPU minus the row's, paired per round.
+// --quick: short rounds, for a smoke run only.
 // The node on PATH runs everything: PATH=/opt/node24/bin:$PATH npm run bench.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,12 +25,24 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { SignJWT } from "jose";
-import { applyOverrides, CONFIGURATIONS, PRODUCTION, selectConfigurations } from "./bench/configurations.js";
+import { applyOverrides, ATTRIBUTION, CONFIGURATIONS, PRODUCTION, selectConfigurations } from "./bench/configurations.js";
 import { runLoad } from "./bench/load.js";
 import { cpuTimeUs, peakRssMiB, resetPeakRss, rssMiB } from "./bench/proc.js";
 import { canPin, pinned, pinSelf, startProcess } from "./bench/processes.js";
 import { proveProductionSettings, type ProductionProof } from "./bench/production-proof.js";
-import { DIRECT, figures, measured, median, ratioTable, summarize, targets, YARDSTICK, type Measured, type Summaries } from "./bench/report.js";
+import {
+  attributionTable,
+  DIRECT,
+  figures,
+  measured,
+  median,
+  ratioTable,
+  summarize,
+  targets,
+  YARDSTICK,
+  type Measured,
+  type Summaries,
+} from "./bench/report.js";
 import { directShareRequest, graphqlShareRequest, type BenchRequest } from "./bench/workload.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -37,6 +53,7 @@ const { values: options } = parseArgs({
     rounds: { type: "string" },
     seconds: { type: "string" },
     config: { type: "string", multiple: true, default: [] },
+    attribute: { type: "boolean", default: false },
   },
 });
 const QUICK = options.quick;
@@ -46,13 +63,15 @@ const positive = (name: string, value: string | undefined, fallback: number): nu
   if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
   return n;
 };
-const ROUNDS = Math.round(positive("rounds", options.rounds, QUICK ? 2 : 3));
-const SECONDS = positive("seconds", options.seconds, QUICK ? 1 : 4);
+// --attribute: production beside each configuration of ATTRIBUTION (one part left out each), at 10 connections.
+const ATTRIBUTE = options.attribute;
+const ROUNDS = Math.round(positive("rounds", options.rounds, QUICK ? 2 : ATTRIBUTE ? 5 : 3));
+const SECONDS = positive("seconds", options.seconds, QUICK ? 1 : ATTRIBUTE ? 3 : 4);
 const WARM_UP_MS = QUICK ? 1000 : 3000;
 const SOAK_REQUESTS = QUICK ? 20_000 : 1_000_000;
 const SOAK_WINDOW_MS = QUICK ? 1000 : 5000;
-const CONNECTIONS = [1, 10, 50] as const;
-const configurationNames = selectConfigurations(options.config);
+const CONNECTIONS: readonly number[] = ATTRIBUTE ? [10] : [1, 10, 50];
+const configurationNames = selectConfigurations([...options.config, ...(ATTRIBUTE ? Object.keys(ATTRIBUTION) : [])]);
 
 const JWT_SECRET = "bench-only-secret-0123456789abcdef0123456789abcdef";
 const ISSUER = "https://issuer.bench.local/";
@@ -105,7 +124,7 @@ const token = await new SignJWT({ scope: "workload-shares:write workload-shares:
 const authorization = `Bearer ${token}`;
 
 async function startGateway(name: string): Promise<Server> {
-  const configuration = CONFIGURATIONS[name]!;
+  const configuration = (CONFIGURATIONS[name] ?? ATTRIBUTION[name])!;
   const flags = configuration.nodeFlags ?? (name === PRODUCTION ? envFlags : undefined);
   // Exactly what `npm start` runs (compiled dist/main.js and its V8 flags), not a TypeScript loader.
   const command = startCommand(flags, configuration.script);
@@ -255,7 +274,13 @@ if (SOAK) {
       }
     }
   }
-  for (const g of gateways) {
+  if (ATTRIBUTE) {
+    const rows = gateways.filter((g) => g.name !== PRODUCTION).map((g) => ({ name: g.name, description: (CONFIGURATIONS[g.name] ?? ATTRIBUTION[g.name])!.description }));
+    console.log("");
+    console.log(`what each part costs at 10 conns (paired with ${PRODUCTION} in each of ${ROUNDS} rounds):`);
+    console.log(attributionTable(rounds[10]!, rows, PRODUCTION));
+  }
+  for (const g of ATTRIBUTE ? [] : gateways) {
     console.log("");
     console.log(`targets for ${g.name} (issue 13, ratios to ${YARDSTICK}):`);
     for (const t of targets(g.name, summaries, peakRssMiB50)) console.log(`  ${t.met ? "✔" : "✘"} ${t.label}: ${t.detail}`);
@@ -264,7 +289,7 @@ if (SOAK) {
 }
 
 mkdirSync(join(root, "bench-results"), { recursive: true });
-const suffix = `${QUICK ? "-quick" : ""}${SOAK ? "-soak" : ""}`;
+const suffix = `${QUICK ? "-quick" : ""}${SOAK ? "-soak" : ""}${ATTRIBUTE ? "-attribute" : ""}`;
 const file = join(root, "bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}${suffix}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`results: ${file}`);

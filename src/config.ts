@@ -43,6 +43,8 @@ export interface Config {
   maxBodyBytes: number;
   /** FAST_PATH: the common POST /graphql JSON request skips yoga's Fetch adapter (server/fast-path/); false: every request takes yoga's full pipeline. */
   fastPath: boolean;
+  /** MEASURE_WITHOUT: parts left out to measure what each costs (`npm run bench -- --attribute`); empty in any real deployment. */
+  measureWithout: readonly MeasurablePart[];
   batchLimit: number;
   limits: DocumentLimits;
   shutdownTimeoutMs: number;
@@ -182,6 +184,7 @@ export function readConfig(env: Env): Config {
     fieldSuggestions: boolean(env, "FIELD_SUGGESTIONS", !production),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
     fastPath: boolean(env, "FAST_PATH", true),
+    measureWithout: readMeasureWithout(env),
     batchLimit: integer(env, "BATCH_LIMIT", 0, 0, 1000),
     limits: readDocumentLimits(env),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
@@ -193,6 +196,38 @@ export function readConfig(env: Env): Config {
     sharePolicy: readSharePolicyFiles(env),
     auditLog: readAuditLogTarget(env),
   };
+}
+
+/**
+ * The parts of the request path MEASURE_WITHOUT can leave out, one plugin or
+ * writer each: the bench's attribution switches them off one at a time to
+ * measure what each costs. A gateway without them is not a product.
+ */
+export const MEASURABLE_PARTS = [
+  "request-id",
+  "cors",
+  "metrics",
+  "readiness",
+  "request-log",
+  "csrf",
+  "batch-limit",
+  "batch-position",
+  "document-limits",
+  "schema-disclosure",
+  "operation-record",
+  "federated-trace",
+  "error-status",
+  "audit",
+] as const;
+export type MeasurablePart = (typeof MEASURABLE_PARTS)[number];
+
+function readMeasureWithout(env: Env): MeasurablePart[] {
+  const raw = value(env, "MEASURE_WITHOUT");
+  if (raw === undefined) return [];
+  const parts = raw.split(",").map((p) => p.trim()).filter(Boolean);
+  const unknown = parts.filter((p) => !(MEASURABLE_PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new ConfigError("MEASURE_WITHOUT", `unknown part ${unknown.join(", ")}; known: ${MEASURABLE_PARTS.join(", ")}`);
+  return [...new Set(parts)] as MeasurablePart[];
 }
 
 function readTracing(env: Env): TracingSettings | null {

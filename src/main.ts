@@ -28,6 +28,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (config.measureWithout.length > 0) {
+    process.stderr.write(`MEASURE_WITHOUT=${config.measureWithout.join(",")}: these parts are left out, for measurement only; never deploy this\n`);
+  }
+
   // Credentials are resolved before anything starts: a missing setup fails here, not at the first request.
   let signer;
   if (config.upstreamSigningRegion !== null) {

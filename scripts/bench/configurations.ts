@@ -13,6 +13,8 @@
 // and run `npm run bench -- --config tracing`: its figures appear as one more
 // column, as ratios to the plain yoga build measured in the same rounds.
 
+import { MEASURABLE_PARTS, type MeasurablePart } from "../../src/config.js";
+
 export interface GatewayConfiguration {
   description: string;
   /** Environment overrides on top of the bench's production environment; null unsets a variable. */
@@ -61,12 +63,51 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
   },
 };
 
+/** What each part MEASURE_WITHOUT can leave out does on every request. */
+const PART_ROLES: Record<MeasurablePart, string> = {
+  "request-id": "use-request-id: the X-Request-Id read or made, echoed and sent upstream",
+  cors: "use-cors: the CORS policy's headers",
+  metrics: "use-metrics: the Prometheus request metrics",
+  readiness: "use-readiness: /health and /readiness",
+  "request-log": "use-request-log: the JSON log line per request",
+  csrf: "yoga's CSRF prevention plugin",
+  "batch-limit": "use-batch-limit (BATCH_LIMIT)",
+  "batch-position": "use-batch-position: each operation's batch index for client tokens",
+  "document-limits": "use-document-limits: graphql-armor's depth/alias/token/directive rules and MAX_WRITE_FIELDS",
+  "schema-disclosure": "use-schema-disclosure: introspection and field suggestions off in production",
+  "operation-record": "use-operation-record: operation names, root fields and result types for the log and metrics",
+  "federated-trace": "use-federated-trace: ftv1 for Apollo routers that ask",
+  "error-status": "use-error-status: the HTTP status of error results",
+  audit: "the audit trail's line per mutation field",
+};
+
+/**
+ * `npm run bench -- --attribute`: the production configuration with one part
+ * left out each, and the fast path and heap flags switched off, so that what
+ * each costs per request is production's CPU minus the row's, in the same round.
+ */
+export const ATTRIBUTION: Record<string, GatewayConfiguration> = {
+  ...Object.fromEntries(
+    MEASURABLE_PARTS.map((part) => [
+      `without-${part}`,
+      { description: `MEASURE_WITHOUT=${part}: ${PART_ROLES[part]}`, env: { MEASURE_WITHOUT: part }, proveProductionSettings: false },
+    ]),
+  ),
+  "without-caller-auth": {
+    description: "AUTH_MODE=none: no bearer-token verification (the verified-token cache's hit on every request)",
+    env: { AUTH_MODE: "none", JWT_SECRET: null, JWT_ISSUER: null, JWT_AUDIENCE: null },
+    proveProductionSettings: false,
+  },
+  "yoga-pipeline": CONFIGURATIONS["yoga-pipeline"]!,
+  "no-heap-flags": CONFIGURATIONS["no-heap-flags"]!,
+};
+
 /** `production` first, then the named extra configurations in the order given; an unknown name throws. */
 export function selectConfigurations(names: readonly string[]): string[] {
   const requested = names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean);
-  const unknown = requested.filter((n) => !(n in CONFIGURATIONS));
+  const unknown = requested.filter((n) => !(n in CONFIGURATIONS) && !(n in ATTRIBUTION));
   if (unknown.length > 0) {
-    throw new Error(`unknown bench configuration ${unknown.join(", ")}; known: ${Object.keys(CONFIGURATIONS).join(", ")}`);
+    throw new Error(`unknown bench configuration ${unknown.join(", ")}; known: ${[...new Set([...Object.keys(CONFIGURATIONS), ...Object.keys(ATTRIBUTION)])].join(", ")}`);
   }
   return [...new Set([PRODUCTION, ...requested])];
 }

@@ -147,3 +147,36 @@ export function targets(contender: string, summaries: Summaries, peakRssMiB50: R
     { label: "0 errors", met: errors === 0, detail: String(errors) },
   ];
 }
+
+export interface AttributionRow {
+  name: string;
+  description: string;
+}
+
+/**
+ * What each left-out part cost at one connection count: per round, production's
+ * CPU µs/request minus the row's measured in the same round (paired, so a
+ * round's machine noise falls on both), the median and range over rounds, as µs,
+ * as a share of production's own cost and as a ratio to the plain build's.
+ */
+export function attributionTable(rounds: Record<string, Measured[]>, rows: readonly AttributionRow[], production: string): string {
+  const cpu = (name: string): number[] => (rounds[name] ?? []).map((m) => m.cpuUsPerRequest ?? NaN);
+  const base = cpu(production);
+  const productionCpu = median(base);
+  const yardstickCpu = median(cpu(YARDSTICK));
+  const lines = [
+    `| configuration | what it leaves out | CPU µs/request | cost: production − row, µs (range over rounds) | share of production | ÷ ${YARDSTICK} |`,
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+    `| ${production} | nothing | ${fmt(productionCpu)} | – | – | ${fmt(ratio(productionCpu, yardstickCpu), 2)}× |`,
+  ];
+  for (const row of rows) {
+    const own = cpu(row.name);
+    const deltas = own.map((c, i) => (base[i] ?? NaN) - c).filter((d) => Number.isFinite(d));
+    const cost = median(deltas);
+    const range = deltas.length > 0 ? `${fmt(Math.min(...deltas))}…${fmt(Math.max(...deltas))}` : "–";
+    lines.push(
+      `| ${row.name} | ${row.description} | ${fmt(median(own))} | ${fmt(cost)} (${range}) | ${fmt(productionCpu > 0 ? (cost / productionCpu) * 100 : NaN, 1)}% | ${fmt(ratio(cost, yardstickCpu), 3)}× |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -3,7 +3,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { createJwtVerifier, type TokenVerifier } from "../auth/jwt-verifier.js";
 import { auditTrail, openAuditLog } from "../audit/audit-trail.js";
-import { ConfigError, type Config } from "../config.js";
+import { ConfigError, type Config, type MeasurablePart } from "../config.js";
 import { openSharePolicy, type SharePolicySource } from "../policy/share-policy.js";
 import { schema } from "../schema/index.js";
 import type { GatewayContext } from "../schema/context.js";
@@ -57,6 +57,7 @@ export type GatewayConfig = Pick<
   | "fieldSuggestions"
   | "maxBodyBytes"
   | "fastPath"
+  | "measureWithout"
   | "trustedDocuments"
   | "sharePolicy"
   | "auditLog"
@@ -117,7 +118,9 @@ export async function createGateway(
   // Loaded once the gateway exists: manifest documents are checked by its own parse and validate.
   let trustedDocuments: Reloadable<TrustedDocumentSet> | undefined;
   // Both throw what stops startup: a ConfigError (AUDIT_LOG) or a FileLoadError naming the policy file at fault.
-  const audit = auditTrail(services.audit ?? openAuditLog(config.auditLog));
+  // MEASURE_WITHOUT (the bench's attribution, never a deployment): the parts named are left out.
+  const kept = (part: MeasurablePart): boolean => !config.measureWithout.includes(part);
+  const audit = kept("audit") ? auditTrail(services.audit ?? openAuditLog(config.auditLog)) : () => undefined;
   const watched = services.sharePolicy === undefined ? await openSharePolicy(config.sharePolicy) : null;
   const sharePolicy = services.sharePolicy ?? watched;
   // Stopped by the gateway's dispose() (main.ts on shutdown).
@@ -141,16 +144,16 @@ export async function createGateway(
     plugins: [
       // First, so its SERVER span starts before any other plugin can answer the request.
       ...(tracing ? [useTracing(tracing, upstream.origin, GRAPHQL_ENDPOINT)] : []),
-      useRequestId(),
-      useCors(corsPolicy(config.corsOrigins, config.production)),
-      useMetrics(metrics, GRAPHQL_ENDPOINT),
-      useReadiness(),
-      useRequestLog(services.log ?? stdoutLog),
-      useCSRFPrevention({ requestHeaders: CSRF_PREVENTION_HEADERS }),
+      kept("request-id") && useRequestId(),
+      kept("cors") && useCors(corsPolicy(config.corsOrigins, config.production)),
+      kept("metrics") && useMetrics(metrics, GRAPHQL_ENDPOINT),
+      kept("readiness") && useReadiness(),
+      kept("request-log") && useRequestLog(services.log ?? stdoutLog),
+      kept("csrf") && useCSRFPrevention({ requestHeaders: CSRF_PREVENTION_HEADERS }),
       useCallerAuth(verifyToken),
       useRequestBody(config.maxBodyBytes),
-      useBatchLimit(config.batchLimit),
-      useBatchPosition(),
+      kept("batch-limit") && useBatchLimit(config.batchLimit),
+      kept("batch-position") && useBatchPosition(),
       config.trustedDocuments !== null &&
         useTrustedDocuments({
           only: config.trustedDocuments.only,
@@ -160,11 +163,11 @@ export async function createGateway(
           },
           onDispose: () => trustedDocuments?.close(),
         }),
-      useDocumentLimits(config.limits),
-      useSchemaDisclosure(config),
-      useOperationRecord(schema),
-      useFederatedTrace(),
-      useErrorStatus(),
+      kept("document-limits") && useDocumentLimits(config.limits),
+      kept("schema-disclosure") && useSchemaDisclosure(config),
+      kept("operation-record") && useOperationRecord(schema),
+      kept("federated-trace") && useFederatedTrace(),
+      kept("error-status") && useErrorStatus(),
       { onDispose: () => probe.stop() },
     ],
     context: (initial): GatewayContext => {

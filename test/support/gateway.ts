@@ -47,6 +47,7 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     maxBodyBytes: 1_048_576,
     // FAST_PATH=false in the environment: the HTTP-level tests run again on yoga's full pipeline (vitest.config.ts).
     fastPath: process.env.FAST_PATH !== "false",
+    measureWithout: [],
     trustedDocuments: null,
     sharePolicy: null,
     auditLog: { kind: "stdout" },
