@@ -19,6 +19,7 @@
 // what each part costs: production's CPU minus the row's, paired per round.
 // --quick: short rounds, for a smoke run only.
 // The node on PATH runs everything: PATH=/opt/node24/bin:$PATH npm run bench.
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +41,7 @@ import {
   summarize,
   targets,
   YARDSTICK,
+  type AttributionPair,
   type Measured,
   type Summaries,
 } from "./bench/report.js";
@@ -65,13 +67,13 @@ const positive = (name: string, value: string | undefined, fallback: number): nu
 };
 // --attribute: production beside each configuration of ATTRIBUTION (one part left out each), at 10 connections.
 const ATTRIBUTE = options.attribute;
-const ROUNDS = Math.round(positive("rounds", options.rounds, QUICK ? 2 : ATTRIBUTE ? 5 : 3));
-const SECONDS = positive("seconds", options.seconds, QUICK ? 1 : ATTRIBUTE ? 3 : 4);
+const ROUNDS = Math.round(positive("rounds", options.rounds, QUICK ? 2 : ATTRIBUTE ? 7 : 3));
+const SECONDS = positive("seconds", options.seconds, QUICK ? 1 : ATTRIBUTE ? 1.5 : 4);
 const WARM_UP_MS = QUICK ? 1000 : 3000;
 const SOAK_REQUESTS = QUICK ? 20_000 : 1_000_000;
 const SOAK_WINDOW_MS = QUICK ? 1000 : 5000;
 const CONNECTIONS: readonly number[] = ATTRIBUTE ? [10] : [1, 10, 50];
-const configurationNames = selectConfigurations([...options.config, ...(ATTRIBUTE ? Object.keys(ATTRIBUTION) : [])]);
+const configurationNames = selectConfigurations(options.config);
 
 const JWT_SECRET = "bench-only-secret-0123456789abcdef0123456789abcdef";
 const ISSUER = "https://issuer.bench.local/";
@@ -101,6 +103,7 @@ const envFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_
 interface Server {
   name: string;
   pid: number;
+  child: ChildProcess;
   kill(): void;
   request: BenchRequest;
   command: string;
@@ -135,6 +138,7 @@ async function startGateway(name: string): Promise<Server> {
   return {
     name,
     pid: started.pid,
+    child: started.child,
     kill: () => started.child.kill("SIGTERM"),
     request: graphqlShareRequest(origin, { authorization }),
     command: ["node", ...command.slice(1)].join(" "),
@@ -153,6 +157,7 @@ async function startYardstick(): Promise<Server> {
   return {
     name: YARDSTICK,
     pid: started.pid,
+    child: started.child,
     kill: () => started.child.kill("SIGTERM"),
     // The same request bytes as the gateway gets; the plain build ignores the token.
     request: graphqlShareRequest(`http://127.0.0.1:${started.match[1]}`, { authorization }),
@@ -275,10 +280,46 @@ if (SOAK) {
     }
   }
   if (ATTRIBUTE) {
-    const rows = gateways.filter((g) => g.name !== PRODUCTION).map((g) => ({ name: g.name, description: (CONFIGURATIONS[g.name] ?? ATTRIBUTION[g.name])!.description }));
+    // One row at a time, beside a production twin started with it: a score of idle servers on the
+    // measured core (each wakes for prom-client's event-loop monitor and its timers) would disturb
+    // both, and a process minutes older than the row has a grown heap and a warmer JIT (measured:
+    // a row started beside the long-running production looked up to 50% dearer in its first rounds).
+    const pairs: AttributionPair[] = [];
     console.log("");
-    console.log(`what each part costs at 10 conns (paired with ${PRODUCTION} in each of ${ROUNDS} rounds):`);
-    console.log(attributionTable(rounds[10]!, rows, PRODUCTION));
+    console.log(
+      `attribution: each configuration below started with a fresh ${PRODUCTION} twin, both warmed up alike, then ${ROUNDS} paired rounds of ${SECONDS} s at 10 conns`,
+    );
+    for (const [name, configuration] of Object.entries(ATTRIBUTION)) {
+      const production = await startGateway(PRODUCTION);
+      const row = await startGateway(name);
+      for (let i = 0; i < 4; i++) await measure(i % 2 === 0 ? production : row, 10, WARM_UP_MS);
+      for (let i = 0; i < 4; i++) await measure(i % 2 === 0 ? row : production, 10, WARM_UP_MS / 2);
+      const pair: AttributionPair = { name, description: configuration.description, production: [], row: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate which goes first, so neither always follows the other.
+        for (const [s, into] of round % 2 === 0 ? ([[production, pair.production], [row, pair.row]] as const) : ([[row, pair.row], [production, pair.production]] as const)) {
+          into.push(await measure(s, 10, SECONDS * 1000));
+        }
+      }
+      await Promise.all(
+        [production, row].map((server) => {
+          const exited = new Promise((resolve) => server.child.once("exit", resolve));
+          server.kill();
+          return exited;
+        }),
+      );
+      const errors = pair.row.reduce((n, m) => n + m.errors, 0);
+      if (errors > 0) {
+        failed = true;
+        console.log(`ERRORS: ${name}: ${errors}; first: ${pair.row.find((m) => m.firstError)?.firstError}`);
+      }
+      pairs.push(pair);
+      process.stdout.write(`  ${name} done\n`);
+    }
+    console.log("");
+    console.log(`what each part costs at 10 conns (paired with ${PRODUCTION} round by round):`);
+    console.log(attributionTable(pairs, summaries[10]![PRODUCTION]!.cpuUsPerRequest, summaries[10]![YARDSTICK]!.cpuUsPerRequest));
+    Object.assign(results, { attribution: pairs });
   }
   for (const g of ATTRIBUTE ? [] : gateways) {
     console.log("");

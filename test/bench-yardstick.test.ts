@@ -5,7 +5,9 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyOverrides, selectConfigurations } from "../scripts/bench/configurations.js";
+import { ConfigError, MEASURABLE_PARTS, readConfig } from "../src/config.js";
+import { applyOverrides, ATTRIBUTION, selectConfigurations } from "../scripts/bench/configurations.js";
+import { attributionTable, type Measured } from "../scripts/bench/report.js";
 import { createPlainYoga } from "../scripts/bench/plain-yoga.js";
 import { createBenchUpstream } from "../scripts/bench/upstream.js";
 import { isShareSuccess, SHARE_REQUEST_BODY } from "../scripts/bench/workload.js";
@@ -109,5 +111,53 @@ describe("bench configurations: production always runs, extras by name", () => {
 
   it("applies a configuration's environment overrides, null removing a variable", () => {
     expect(applyOverrides({ A: "1", B: "2", C: undefined }, { B: "3", A: null, D: "4" })).toEqual({ B: "3", D: "4" });
+  });
+});
+
+describe("the bench's attribution (--attribute): one part left out per configuration", () => {
+  it("has a row for every part MEASURE_WITHOUT knows, plus caller auth, the fast path and the heap flags", () => {
+    for (const part of MEASURABLE_PARTS) expect(ATTRIBUTION[`without-${part}`]?.env).toEqual({ MEASURE_WITHOUT: part });
+    expect(ATTRIBUTION["without-caller-auth"]?.env?.AUTH_MODE).toBe("none");
+    expect(ATTRIBUTION["yoga-pipeline"]?.env).toEqual({ FAST_PATH: "false" });
+    expect(ATTRIBUTION["no-heap-flags"]?.nodeFlags).toEqual([]);
+    expect(selectConfigurations(Object.keys(ATTRIBUTION))).toEqual(["production", ...Object.keys(ATTRIBUTION)]);
+  });
+
+  it("reads MEASURE_WITHOUT as a list of known parts and refuses any other", () => {
+    expect(readConfig({}).measureWithout).toEqual([]);
+    expect(readConfig({ MEASURE_WITHOUT: " metrics, audit,metrics " }).measureWithout).toEqual(["metrics", "audit"]);
+    expect(() => readConfig({ MEASURE_WITHOUT: "metrics,caller-auth" })).toThrow(ConfigError);
+    expect(() => readConfig({ MEASURE_WITHOUT: "nope" })).toThrow(/MEASURE_WITHOUT.*unknown part nope; known: request-id/);
+  });
+
+  it("pairs each row with production round by round: the cost is the median of the per-round shares", () => {
+    const at = (cpu: number): Measured => ({ rps: 1, p50Us: 1, p99Us: 1, errors: 0, requests: 1, cpuUsPerRequest: cpu, firstError: null });
+    const table = attributionTable(
+      [{ name: "without-metrics", description: "the metrics", production: [300, 600, 350].map(at), row: [285, 540, 343].map(at) }],
+      300,
+      400,
+    );
+    // Shares 5%, 10% (a slow round weighs like any other), 2%: median 5% of the main rounds' 300 µs, production 0.75× the plain build.
+    expect(table).toContain("| production | nothing: CPU µs/request in the main rounds | – | 300 | 0.75× |");
+    expect(table).toContain("| without-metrics | the metrics | 5.0% (2.0% … 10.0%) | 15 | 0.038× |");
+  });
+
+  describe("every configuration still serves the bench's mutation (a row with errors measures nothing)", () => {
+    const upstream = createBenchUpstream();
+    let upstreamUrl: string;
+    beforeAll(async () => {
+      upstreamUrl = await listenOnLoopback(upstream);
+    });
+    afterAll(() => close(upstream));
+
+    it.each(MEASURABLE_PARTS.map((part) => [part]))("without %s", async (part) => {
+      const gateway = await startGateway(upstreamUrl, { measureWithout: [part], production: true, introspection: false, fieldSuggestions: false });
+      try {
+        const { status, text } = await postShare(gateway.url);
+        expect(isShareSuccess(status, text), text).toBe(true);
+      } finally {
+        await gateway.close();
+      }
+    });
   });
 });

@@ -148,35 +148,42 @@ export function targets(contender: string, summaries: Summaries, peakRssMiB50: R
   ];
 }
 
-export interface AttributionRow {
+/** One configuration of the attribution measured round by round beside production. */
+export interface AttributionPair {
   name: string;
   description: string;
+  production: Measured[];
+  row: Measured[];
 }
 
 /**
- * What each left-out part cost at one connection count: per round, production's
- * CPU µs/request minus the row's measured in the same round (paired, so a
- * round's machine noise falls on both), the median and range over rounds, as µs,
- * as a share of production's own cost and as a ratio to the plain build's.
+ * What each left-out part costs. Per round, the share of production's CPU
+ * µs/request the row saves, against the production twin measured right beside
+ * it: (production − row) ÷ production, so that a round when the shared machine
+ * runs slow (seen here: everything 2× for minutes) weighs like any other. The
+ * median and range of those shares over rounds, then as µs and as a ratio to the
+ * plain build through the main rounds' production figure and ratio.
  */
-export function attributionTable(rounds: Record<string, Measured[]>, rows: readonly AttributionRow[], production: string): string {
-  const cpu = (name: string): number[] => (rounds[name] ?? []).map((m) => m.cpuUsPerRequest ?? NaN);
-  const base = cpu(production);
-  const productionCpu = median(base);
-  const yardstickCpu = median(cpu(YARDSTICK));
+export function attributionTable(pairs: readonly AttributionPair[], productionCpu: number | null, yardstickCpu: number | null): string {
+  const pct = (share: number): string => `${fmt(share * 100, 1)}%`;
+  const productionRatio = ratio(productionCpu, yardstickCpu);
   const lines = [
-    `| configuration | what it leaves out | CPU µs/request | cost: production − row, µs (range over rounds) | share of production | ÷ ${YARDSTICK} |`,
-    "| --- | --- | ---: | ---: | ---: | ---: |",
-    `| ${production} | nothing | ${fmt(productionCpu)} | – | – | ${fmt(ratio(productionCpu, yardstickCpu), 2)}× |`,
+    `| configuration | what it leaves out | share of production's CPU it costs (range over rounds) | µs/request | ÷ ${YARDSTICK} |`,
+    "| --- | --- | ---: | ---: | ---: |",
+    `| production | nothing: CPU µs/request in the main rounds | – | ${fmt(productionCpu)} | ${fmt(productionRatio, 2)}× |`,
   ];
-  for (const row of rows) {
-    const own = cpu(row.name);
-    const deltas = own.map((c, i) => (base[i] ?? NaN) - c).filter((d) => Number.isFinite(d));
-    const cost = median(deltas);
-    const range = deltas.length > 0 ? `${fmt(Math.min(...deltas))}…${fmt(Math.max(...deltas))}` : "–";
-    lines.push(
-      `| ${row.name} | ${row.description} | ${fmt(median(own))} | ${fmt(cost)} (${range}) | ${fmt(productionCpu > 0 ? (cost / productionCpu) * 100 : NaN, 1)}% | ${fmt(ratio(cost, yardstickCpu), 3)}× |`,
-    );
+  for (const pair of pairs) {
+    const shares = pair.production
+      .map((m, i) => {
+        const base = m.cpuUsPerRequest ?? NaN;
+        return (base - (pair.row[i]?.cpuUsPerRequest ?? NaN)) / base;
+      })
+      .filter((share) => Number.isFinite(share));
+    const share = median(shares);
+    const range = shares.length > 0 ? `${pct(Math.min(...shares))} … ${pct(Math.max(...shares))}` : "–";
+    const us = productionCpu === null ? null : share * productionCpu;
+    const ofYardstick = productionRatio === null ? null : share * productionRatio;
+    lines.push(`| ${pair.name} | ${pair.description} | ${pct(share)} (${range}) | ${fmt(us)} | ${fmt(ofYardstick, 3)}× |`);
   }
   return lines.join("\n");
 }
