@@ -5,7 +5,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, MEASURABLE_PARTS, readConfig } from "../src/config.js";
+import { ConfigError, MEASURABLE_PARTS, readConfig, type MeasurablePart } from "../src/config.js";
 import { applyOverrides, ATTRIBUTION, selectConfigurations } from "../scripts/bench/configurations.js";
 import { attributionTable, type Measured } from "../scripts/bench/report.js";
 import { createPlainYoga } from "../scripts/bench/plain-yoga.js";
@@ -118,6 +118,7 @@ describe("the bench's attribution (--attribute): one part left out per configura
   it("has a row for every part MEASURE_WITHOUT knows, plus caller auth, the fast path and the heap flags", () => {
     for (const part of MEASURABLE_PARTS) expect(ATTRIBUTION[`without-${part}`]?.env).toEqual({ MEASURE_WITHOUT: part });
     expect(ATTRIBUTION["without-caller-auth"]?.env?.AUTH_MODE).toBe("none");
+    expect(ATTRIBUTION["without-every-part"]?.env?.MEASURE_WITHOUT?.split(",")).toEqual([...MEASURABLE_PARTS]);
     expect(ATTRIBUTION["yoga-pipeline"]?.env).toEqual({ FAST_PATH: "false" });
     expect(ATTRIBUTION["no-heap-flags"]?.nodeFlags).toEqual([]);
     expect(selectConfigurations(Object.keys(ATTRIBUTION))).toEqual(["production", ...Object.keys(ATTRIBUTION)]);
@@ -150,8 +151,10 @@ describe("the bench's attribution (--attribute): one part left out per configura
     });
     afterAll(() => close(upstream));
 
-    it.each(MEASURABLE_PARTS.map((part) => [part]))("without %s", async (part) => {
-      const gateway = await startGateway(upstreamUrl, { measureWithout: [part], production: true, introspection: false, fieldSuggestions: false });
+    const rows: string[] = [...MEASURABLE_PARTS, MEASURABLE_PARTS.join(",")];
+    it.each(rows)("without %s", async (parts) => {
+      const measureWithout = parts.split(",") as MeasurablePart[];
+      const gateway = await startGateway(upstreamUrl, { measureWithout, production: true, introspection: false, fieldSuggestions: false });
       try {
         const { status, text } = await postShare(gateway.url);
         expect(isShareSuccess(status, text), text).toBe(true);

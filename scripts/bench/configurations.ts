@@ -98,6 +98,11 @@ export const ATTRIBUTION: Record<string, GatewayConfiguration> = {
     env: { AUTH_MODE: "none", JWT_SECRET: null, JWT_ISSUER: null, JWT_AUDIENCE: null },
     proveProductionSettings: false,
   },
+  "without-every-part": {
+    description: "every part above left out at once and AUTH_MODE=none: what the features cost together, and the floor of yoga, envelop and the fast path",
+    env: { MEASURE_WITHOUT: MEASURABLE_PARTS.join(","), AUTH_MODE: "none", JWT_SECRET: null, JWT_ISSUER: null, JWT_AUDIENCE: null },
+    proveProductionSettings: false,
+  },
   "yoga-pipeline": CONFIGURATIONS["yoga-pipeline"]!,
   "no-heap-flags": CONFIGURATIONS["no-heap-flags"]!,
 };
