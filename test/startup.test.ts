@@ -62,6 +62,7 @@ describe("invalid configuration stops startup with one line naming the variable"
     [{ MAX_TOKENS: "1.5" }, "MAX_TOKENS"],
     [{ CORS_ORIGINS: "https://app.example.com/path" }, "CORS_ORIGINS"],
     [{ NODE_ENV: "production", UPSTREAM_URL: "http://127.0.0.1:9", HOST: "127.0.0.1", CORS_ORIGINS: "*" }, "CORS_ORIGINS"],
+    [{ MEASURE_WITHOUT: "metrics,caller-auth" }, "MEASURE_WITHOUT"],
   ])("%o names %s", async (env, variable) => {
     const { child, output } = start("src/main.ts", { PORT: "0", ...env });
     expect(await exitOf(child)).toBe(1);
@@ -88,6 +89,16 @@ describe("AUTH_MODE=none beyond loopback", () => {
       ALLOW_UNAUTHENTICATED: "true",
     });
     await expect.poll(output, { timeout: 20_000 }).toMatch(/gateway: http:\/\/localhost:\d+\/graphql/);
+    child.kill("SIGTERM");
+    expect(await exitOf(child)).toBe(0);
+  });
+});
+
+describe("MEASURE_WITHOUT (the bench's attribution)", () => {
+  it("says at startup which parts are left out, and that it is for measurement only", async () => {
+    const { child, output } = start("src/main.ts", { PORT: "0", UPSTREAM_URL: "http://127.0.0.1:9", MEASURE_WITHOUT: "metrics,audit" });
+    await expect.poll(output, { timeout: 20_000 }).toMatch(/gateway: http:\/\/localhost:\d+\/graphql/);
+    expect(output()).toContain("MEASURE_WITHOUT=metrics,audit: these parts are left out, for measurement only; never deploy this");
     child.kill("SIGTERM");
     expect(await exitOf(child)).toBe(0);
   });
