@@ -9,7 +9,9 @@
 // IDs, durations). The fast path's counts show which way each request went.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "graphql";
 import type { RunningEmulator } from "../src/emulator/server.js";
+import { ValidDocuments } from "../src/server/fast-path/fast-path.js";
 import { CREATE, SEEDED, startTestEmulator } from "./support/emulator.js";
 import { startGateway, type TestGateway } from "./support/gateway.js";
 import { mintToken } from "./support/jwks.js";
@@ -124,6 +126,8 @@ describe("the fast path answers exactly as yoga's full pipeline", () => {
       { name: "over MAX_DEPTH", way: "replayed", body: JSON.stringify({ query: `{ ${"a: __typename ".repeat(20)} }` }) },
       { name: "introspection in production", way: "replayed", body: JSON.stringify({ query: "{ __schema { types { name } } }" }) },
       { name: "an unknown operationName", way: "replayed", body: JSON.stringify({ query: "query A { __typename }", operationName: "B" }) },
+      { name: "a document that passed before, with an unknown operationName", way: "replayed", body: JSON.stringify({ query: (JSON.parse(LIST) as { query: string }).query, operationName: "Nope" }) },
+      { name: "a document that failed before, again", way: "replayed", body: JSON.stringify({ query: "{ workloadShares { nope } }" }) },
       { name: "two operations, no operationName", way: "replayed", body: JSON.stringify({ query: "query A { __typename } query B { __typename }" }) },
       { name: "invalid JSON", way: "replayed", body: '{"query": ' },
       { name: "an empty body", way: "replayed", body: "" },
@@ -199,5 +203,20 @@ describe("the fast path answers exactly as yoga's full pipeline", () => {
     const [a, b] = [await counters(fast), await counters(full)];
     expect(a.length).toBeGreaterThan(3);
     expect(a).toEqual(b);
+  });
+});
+
+describe("the documents the fast path remembers", () => {
+  it("holds at most 1000, the oldest going first, and never a text over 16 KiB", () => {
+    const documents = new ValidDocuments();
+    const document = parse("{ __typename }");
+    for (let i = 0; i < 1001; i++) documents.remember(`{ __typename } # ${i}`, document);
+    expect(documents.get("{ __typename } # 0")).toBeUndefined();
+    expect(documents.get("{ __typename } # 1")).toBe(document);
+    expect(documents.get("{ __typename } # 1000")).toBe(document);
+    const long = `{ __typename } #${" ".repeat(16 * 1024)}`;
+    documents.remember(long, document);
+    expect(documents.get(long)).toBeUndefined();
+    expect(documents.get("{ __typename } # 1")).toBe(document);
   });
 });

@@ -3,8 +3,9 @@
 // adapter (no Request/Response objects, no body stream). It runs the very
 // pipeline yoga runs, from the same plugins, in yoga's order:
 //   caller auth (as use-caller-auth) -> body read at most MAX_BODY_BYTES, strict
-//   UTF-8, JSON -> yoga's envelop parse and validate (cached; graphql-armor and
-//   the document limits are validation rules) -> every plugin's onRequest hook ->
+//   UTF-8, JSON -> yoga's envelop parse and validate (graphql-armor and the
+//   document limits are validation rules; a text that passed before is
+//   remembered, see ValidDocuments) -> every plugin's onRequest hook ->
 //   context, execute (masking, the operation record) -> onExecutionResult ->
 //   onResultProcess (yoga's media-type choice, the gateway's error status and
 //   schema disclosure) -> yoga's own result processor -> every onResponse hook
@@ -110,6 +111,36 @@ function plainParams(bytes: Buffer): GraphQLParams & { query: string } | null {
   return value as unknown as GraphQLParams & { query: string };
 }
 
+/** Texts up to this length are remembered; a longer one is parsed and validated each time (as yoga's caches would). */
+const REMEMBERED_TEXT_CHARS = 16 * 1024;
+/** As many as yoga's own document cache holds. */
+const REMEMBERED_DOCUMENTS = 1000;
+
+/**
+ * The documents that parsed and validated, by text. Every onParse and
+ * onValidate hook installed (yoga's parser and validation cache, its
+ * mutation-via-GET and validation-error plugins, graphql-armor, the document
+ * limits, schema disclosure) decides from the text, the method (always POST
+ * here) and the startup configuration alone, so a text that passed once passes
+ * again: it skips envelop's per-request parse and validate hook closures and
+ * goes on with the very DocumentNode yoga's cache holds. A text that failed is
+ * never remembered: it is replayed into yoga, which refuses it again.
+ */
+export class ValidDocuments {
+  private readonly byText = new Map<string, DocumentNode>();
+
+  get(text: string): DocumentNode | undefined {
+    return this.byText.get(text);
+  }
+
+  remember(text: string, document: DocumentNode): void {
+    if (text.length > REMEMBERED_TEXT_CHARS) return;
+    // The oldest goes first: a client sending ever new texts cannot grow this.
+    if (this.byText.size >= REMEMBERED_DOCUMENTS) this.byText.delete(this.byText.keys().next().value!);
+    this.byText.set(text, document);
+  }
+}
+
 /** What a hook may not do on this path (replace the request or its handler). */
 function refuse(): never {
   throw new Error("fast path: a plugin tried to replace the request or its handler; set FAST_PATH=false");
@@ -127,6 +158,7 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
   const logger = yoga.logger;
   const url = new URL(`http://localhost${options.graphqlEndpoint}`);
   const counts: FastPathCounts = { fast: 0, yoga: 0, replayed: 0 };
+  const validDocuments = new ValidDocuments();
   const full: NodeHandler = (req, res) => {
     counts.yoga++;
     void yoga(req, res);
@@ -171,12 +203,17 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
     const context: Record<string, unknown> = { ...serverContext, request, params };
     const enveloped = getEnveloped(context);
     let document: DocumentNode;
-    try {
-      document = enveloped.parse(params.query);
-    } catch {
-      return replay(req, res, bytes);
+    const remembered = validDocuments.get(params.query);
+    if (remembered !== undefined) document = remembered;
+    else {
+      try {
+        document = enveloped.parse(params.query);
+      } catch {
+        return replay(req, res, bytes);
+      }
+      if (enveloped.validate(enveloped.schema, document).length > 0) return replay(req, res, bytes);
+      validDocuments.remember(params.query, document);
     }
-    if (enveloped.validate(enveloped.schema, document).length > 0) return replay(req, res, bytes);
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === "subscription") return replay(req, res, bytes);
 
