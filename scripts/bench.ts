@@ -13,10 +13,11 @@
 // gateway configurations (scripts/bench/configurations.ts) run as more columns
 // with --config. Results go to bench-results/bench-<time>.json. --soak sends
 // 1,000,000 requests at 50 connections to each gateway configuration and
-// reports RSS over time. --attribute runs, at 10 connections only, production
-// beside one configuration per part of the request path left out
-// (MEASURE_WITHOUT, AUTH_MODE=none, FAST_PATH=false, no heap flags) and prints
-// what each part costs: production's CPU minus the row's, paired per round.
+// reports RSS over time. --attribute runs, at 10 connections only, one
+// configuration per part of the request path left out (MEASURE_WITHOUT,
+// AUTH_MODE=none, FAST_PATH=false, no heap flags), each beside a production
+// twin started with it, and prints what each part costs: the median per-round
+// share of the twin's CPU per request that the row saves.
 // --quick: short rounds, for a smoke run only.
 // The node on PATH runs everything: PATH=/opt/node24/bin:$PATH npm run bench.
 import type { ChildProcess } from "node:child_process";

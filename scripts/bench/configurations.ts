@@ -81,10 +81,14 @@ const PART_ROLES: Record<MeasurablePart, string> = {
   audit: "the audit trail's line per mutation field",
 };
 
+/** AUTH_MODE=none, with the bench's JWT settings removed. */
+const NO_CALLER_AUTH = { AUTH_MODE: "none", JWT_SECRET: null, JWT_ISSUER: null, JWT_AUDIENCE: null };
+
 /**
  * `npm run bench -- --attribute`: the production configuration with one part
- * left out each, and the fast path and heap flags switched off, so that what
- * each costs per request is production's CPU minus the row's, in the same round.
+ * left out each, and the fast path and heap flags switched off; each runs
+ * beside a production twin, and what a part costs is the share of the twin's
+ * CPU per request the row saves, round by round.
  */
 export const ATTRIBUTION: Record<string, GatewayConfiguration> = {
   ...Object.fromEntries(
@@ -95,12 +99,12 @@ export const ATTRIBUTION: Record<string, GatewayConfiguration> = {
   ),
   "without-caller-auth": {
     description: "AUTH_MODE=none: no bearer-token verification (the verified-token cache's hit on every request)",
-    env: { AUTH_MODE: "none", JWT_SECRET: null, JWT_ISSUER: null, JWT_AUDIENCE: null },
+    env: NO_CALLER_AUTH,
     proveProductionSettings: false,
   },
   "without-every-part": {
     description: "every part above left out at once and AUTH_MODE=none: what the features cost together, and the floor of yoga, envelop and the fast path",
-    env: { MEASURE_WITHOUT: MEASURABLE_PARTS.join(","), AUTH_MODE: "none", JWT_SECRET: null, JWT_ISSUER: null, JWT_AUDIENCE: null },
+    env: { MEASURE_WITHOUT: MEASURABLE_PARTS.join(","), ...NO_CALLER_AUTH },
     proveProductionSettings: false,
   },
   "yoga-pipeline": CONFIGURATIONS["yoga-pipeline"]!,
