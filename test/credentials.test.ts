@@ -274,7 +274,9 @@ describe("startup (the real process)", () => {
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: "",
     });
-    await expect.poll(output, { timeout: 20_000 }).toMatch(/gateway: signing upstream requests with SigV4 \(service wellarchitected, region eu-west-1\)/);
+    // The URL line is the last startup line, written after listen(): wait for it, not for an earlier one.
+    await expect.poll(output, { timeout: 20_000 }).toMatch(/gateway: http:\/\/localhost:\d+\/graphql/);
+    expect(output()).toMatch(/gateway: signing upstream requests with SigV4 \(service wellarchitected, region eu-west-1\)/);
     expect(output()).toMatch(/emulator: http:\/\/127\.0\.0\.1:\d+ \(aws format, SigV4 signatures checked\)/);
     const port = /gateway: http:\/\/localhost:(\d+)\/graphql/.exec(output())?.[1];
     const { body } = await gql(`http://127.0.0.1:${port}/graphql`, CREATE, { input: input("spawned-1") });
