@@ -6,7 +6,7 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { Trace } from "@apollo/usage-reporting-protobuf";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { parse } from "graphql";
+import { isObjectType, parse, type GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../src/emulator/server.js";
 import { startGateway, gql, type TestGateway } from "./support/gateway.js";
@@ -182,6 +182,27 @@ describe("Apollo federated tracing (ftv1)", () => {
     expect(responseNames(trace.root)).toEqual(["workloadShares"]);
     expect(Number(trace.durationNs)).toBeGreaterThan(0);
     expect(Number(trace.endTime?.seconds)).toBeGreaterThanOrEqual(Number(trace.startTime?.seconds));
+  });
+
+  it("times nested fields too: the trace has a node per resolved field", async () => {
+    const query = `{ workloadShares(workloadId: "${SEEDED.dataLake}") { ... on WorkloadShareConnection { pageInfo { hasNextPage } } } }`;
+    const { body } = await gql(shares.url, query, {}, FTV1);
+    const trace = decode((body as { extensions?: { ftv1?: unknown } }).extensions?.ftv1);
+    const connection = trace.root?.child?.[0];
+    expect(responseNames(trace.root)).toEqual(["workloadShares"]);
+    expect(responseNames(connection)).toEqual(["pageInfo"]);
+    expect(responseNames(connection?.child?.[0])).toEqual(["hasNextPage"]);
+  });
+
+  it("costs untraced requests no per-field hook: each resolver the trace wraps calls the one it wrapped unless the request is traced", () => {
+    // The trace plugin times fields by wrapping every resolver (@envelop/on-resolve, added two plugins down).
+    const schema = shares.gateway.getEnveloped({}).schema;
+    const resolvers = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith("__"))
+      .flatMap((type) => Object.values((type as GraphQLObjectType).getFields()))
+      .map((field) => field.resolve?.name);
+    expect(resolvers.length).toBeGreaterThan(20);
+    expect(new Set(resolvers)).toEqual(new Set(["tracedOnly"]));
   });
 
   it("other requests never get extensions.ftv1 (no header, or another value)", async () => {

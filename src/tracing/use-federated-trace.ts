@@ -23,10 +23,20 @@ function fieldsOf(schema: GraphQLSchema) {
   return Object.values(schema.getTypeMap()).flatMap((type) => (isObjectType(type) ? Object.values(type.getFields()) : []));
 }
 
-/** The resolver-wrapping plugin the trace plugin adds, made to wrap only for traced requests. */
+/**
+ * A plugin the trace plugin adds (and, through their onPluginInit, the plugins
+ * those add: the resolver-wrapping one is two levels down), made to wrap
+ * resolvers only for traced requests. Every other request calls the resolver
+ * the wrapper replaced.
+ */
 function onlyWhenTraced(plugin: Plugin, traced: WeakSet<Request>): Plugin {
-  const wrapSchema = plugin.onSchemaChange;
-  if (wrapSchema === undefined) return plugin;
+  const { onSchemaChange: wrapSchema, onPluginInit } = plugin;
+  const guarded: Plugin = { ...plugin };
+  if (onPluginInit !== undefined) {
+    guarded.onPluginInit = (payload) =>
+      onPluginInit({ ...payload, addPlugin: (child) => payload.addPlugin(onlyWhenTraced(child as Plugin, traced)) });
+  }
+  if (wrapSchema === undefined) return guarded;
   const onSchemaChange: SchemaChangeHook = (payload) => {
     const fields = fieldsOf(payload.schema);
     const before = new Map(fields.map((field) => [field, (field.resolve ?? defaultFieldResolver) as Resolver]));
@@ -35,12 +45,13 @@ function onlyWhenTraced(plugin: Plugin, traced: WeakSet<Request>): Plugin {
       const plain = before.get(field);
       const wrapped = field.resolve as Resolver | undefined;
       if (plain === undefined || wrapped === undefined || wrapped === plain) continue;
-      const dispatch: Resolver = (parent, args, context, info) =>
+      const tracedOnly: Resolver = (parent, args, context, info) =>
         context.request !== undefined && traced.has(context.request) ? wrapped(parent, args, context, info) : plain(parent, args, context, info);
-      field.resolve = dispatch as typeof field.resolve;
+      field.resolve = tracedOnly as typeof field.resolve;
     }
   };
-  return { ...plugin, onSchemaChange };
+  guarded.onSchemaChange = onSchemaChange;
+  return guarded;
 }
 
 export function useFederatedTrace(): Plugin {
@@ -49,12 +60,10 @@ export function useFederatedTrace(): Plugin {
     ignoreRequest: (request) => request.headers.get(FEDERATED_TRACE_HEADER) !== "ftv1",
     rewriteError: () => new GraphQLError("<masked>", { extensions: { maskedBy: "workload-share-gateway" } }),
   }) as Plugin;
-  const { onPluginInit, onRequest } = inline;
+  const guarded = onlyWhenTraced(inline, traced);
+  const { onRequest } = guarded;
   return {
-    ...inline,
-    onPluginInit(payload) {
-      onPluginInit?.({ ...payload, addPlugin: (plugin) => payload.addPlugin(onlyWhenTraced(plugin as Plugin, traced)) });
-    },
+    ...guarded,
     onRequest(payload) {
       if (payload.request.headers.get(FEDERATED_TRACE_HEADER) === "ftv1") traced.add(payload.request);
       return onRequest?.(payload);
