@@ -7,6 +7,8 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken } from "./support/jwks.js";
 import { gql, startGateway } from "./support/gateway.js";
+import { isoTime } from "../src/server/log.js";
+import { pathOf } from "../src/server/plugins/use-request-log.js";
 import { jsonLines, startGatewayProcess, type GatewayProcess } from "./support/process.js";
 import { startScriptedUpstream, type ScriptedUpstream } from "./support/scripted-upstream.js";
 
@@ -235,5 +237,41 @@ describe("everything the process wrote (stdout and stderr)", () => {
     const ids = requestLines.map((line) => line.requestId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(requestLines.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe("log line times", () => {
+  it("are toISOString's text for any millisecond, whichever second came before", () => {
+    const seconds = [0, 1_764_686_208, 1_764_686_209, 1_764_686_208, 253_402_300_799, 253_402_300_800, -1, -62_167_219_200];
+    const times: number[] = [];
+    for (const second of seconds) for (const ms of [0, 1, 9, 10, 99, 100, 999]) times.push(second * 1000 + ms);
+    times.push(Date.now(), 1_764_686_208_123.9, 0.5);
+    for (const at of times) expect(isoTime(at), String(at)).toBe(new Date(Math.floor(at)).toISOString());
+  });
+});
+
+describe("the path in a request's log line", () => {
+  it("is new URL(url).pathname, whatever the URL", () => {
+    const urls = [
+      "http://localhost/graphql",
+      "http://127.0.0.1:4000/graphql",
+      "http://localhost:4000/graphql?query={a}",
+      "http://localhost/graphql#x",
+      "http://localhost",
+      "http://localhost?x=1",
+      "https://gateway.example.com/a/b/c/",
+      "http://localhost/a/./b/../graphql",
+      "http://localhost/%7Egraphql",
+      "http://localhost/gra%2Fphql",
+      "http://localhost/a\\b",
+      "http://localhost/a b",
+      "http://localhost/ä",
+      "http://localhost/a\tb",
+      "http://user:pass@localhost/x;y=1",
+      "http://localhost//double//slashes",
+      "http://localhost/..",
+      "http://[::1]:4000/graphql",
+    ];
+    for (const url of urls) expect(pathOf(url), url).toBe(new URL(url).pathname);
   });
 });

@@ -25,23 +25,16 @@ export interface AuditEntry {
 /** The line's fields, in the contract's order; a field that does not apply to the action is left out. */
 export function auditLine(entry: AuditEntry, at: number = Date.now()): string {
   const { request } = entry;
-  return jsonLine(
-    {
-      msg: "audit",
-      requestId: entry.requestId,
-      caller: entry.caller,
-      action: request.action,
-      workloadId: request.workloadId,
-      ...(request.action === "CreateWorkloadShare" ? { sharedWith: request.sharedWith } : {}),
-      ...(request.action !== "DeleteWorkloadShare" ? { permissionType: request.permissionType } : {}),
-      ...(entry.shareId !== null ? { shareId: entry.shareId } : {}),
-      decision: entry.decision,
-      policyIds: entry.policyIds,
-      result: entry.result,
-      ...(entry.code !== null ? { code: entry.code } : {}),
-    },
-    at,
-  );
+  // Built in place (no spread temporaries): every mutation field writes one.
+  const fields: Record<string, unknown> = { msg: "audit", requestId: entry.requestId, caller: entry.caller, action: request.action, workloadId: request.workloadId };
+  if (request.action === "CreateWorkloadShare") fields.sharedWith = request.sharedWith;
+  if (request.action !== "DeleteWorkloadShare") fields.permissionType = request.permissionType;
+  if (entry.shareId !== null) fields.shareId = entry.shareId;
+  fields.decision = entry.decision;
+  fields.policyIds = entry.policyIds;
+  fields.result = entry.result;
+  if (entry.code !== null) fields.code = entry.code;
+  return jsonLine(fields, at);
 }
 
 export type AuditTrail = (entry: AuditEntry) => void;

@@ -3,6 +3,7 @@
 // (src/policy). Every mutation field leaves one audit line, whatever its
 // outcome: a scope refusal, a policy denial, invalid input, an upstream
 // failure or a success.
+import type { AuditEntry } from "../audit/audit-trail.js";
 import type { ShareDecision } from "../policy/share-policy.js";
 import type { ShareMutation, ShareRequest } from "../policy/share-request.js";
 import type { GatewayContext } from "./context.js";
@@ -58,21 +59,30 @@ export async function authorizedMutation<R extends object>(
     result = await run();
   } catch (error) {
     // Masked for the client; the attempt is still on the record.
-    context.audit({ ...entryBase(context, request, decision, null), result: "Error", code: "INTERNAL_SERVER_ERROR" });
+    context.audit(auditEntry(context, request, decision, null, "Error", "INTERNAL_SERVER_ERROR"));
     throw error;
   }
   audit(context, request, decision, result, createdShareId(result));
   return result;
 }
 
-function entryBase(context: GatewayContext, request: ShareMutation, decision: ShareDecision, createdShareId: string | null) {
+function auditEntry(
+  context: GatewayContext,
+  request: ShareMutation,
+  decision: ShareDecision,
+  createdShareId: string | null,
+  result: string,
+  code: string | null,
+): AuditEntry {
   return {
     requestId: context.requestId,
     caller: context.caller.subject,
     request,
     shareId: createdShareId ?? (request.action === "CreateWorkloadShare" ? null : request.shareId),
-    decision: decision.allowed ? ("allow" as const) : ("deny" as const),
+    decision: decision.allowed ? "allow" : "deny",
     policyIds: decision.policyIds,
+    result,
+    code,
   };
 }
 
@@ -81,8 +91,14 @@ function entryBase(context: GatewayContext, request: ShareMutation, decision: Sh
  * class its object type was declared with (builder.objectType(Class, ...)).
  */
 function typeNameOf(result: object): string {
-  return builder.configStore.getTypeConfig(result.constructor as new () => unknown).name;
+  const type = result.constructor as new () => unknown;
+  let name = typeNames.get(type);
+  if (name === undefined) typeNames.set(type, (name = builder.configStore.getTypeConfig(type).name));
+  return name;
 }
+
+/** Each result class's type name, looked up in Pothos's config store once. */
+const typeNames = new Map<new () => unknown, string>();
 
 function audit(
   context: GatewayContext,
@@ -91,9 +107,5 @@ function audit(
   result: object,
   createdShareId: string | null,
 ): void {
-  context.audit({
-    ...entryBase(context, request, decision, createdShareId),
-    result: typeNameOf(result),
-    code: result instanceof ResultError ? result.code : null,
-  });
+  context.audit(auditEntry(context, request, decision, createdShareId, typeNameOf(result), result instanceof ResultError ? result.code : null));
 }

@@ -58,9 +58,27 @@ export function redact(text: string): string {
   return text.replace(CREDENTIAL_SHAPES, "[redacted]");
 }
 
+/** The second the last line was written in, and its ISO 8601 text up to the milliseconds ("2026-12-02T14:36:48."). */
+let lastSecond = Number.NaN;
+let lastSecondText = "";
+
+/** `new Date(at).toISOString()`, formatting the date only once per second (every line of a busy second shares it). */
+export function isoTime(at: number): string {
+  const ms = Math.floor(at);
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const text = new Date(second * 1000).toISOString();
+    if (!text.endsWith(".000Z")) return new Date(ms).toISOString();
+    lastSecond = second;
+    lastSecondText = text.slice(0, -4);
+  }
+  const milli = ms - second * 1000;
+  return `${lastSecondText}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+}
+
 /** @param at when it happened (epoch ms), for a line built a little later */
 export function jsonLine(fields: Record<string, unknown>, at: number = Date.now()): string {
   // The fields' own serialization after the time, with no copy of the fields object.
   const rest = JSON.stringify(fields);
-  return redact(`{"time":"${new Date(at).toISOString()}"${rest.length > 2 ? `,${rest.slice(1)}` : "}"}`);
+  return redact(`{"time":"${isoTime(at)}"${rest.length > 2 ? `,${rest.slice(1)}` : "}"}`);
 }

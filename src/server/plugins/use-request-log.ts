@@ -9,6 +9,14 @@ import { afterResponse } from "../after-response.js";
 import { recordOf } from "../request-record.js";
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** An http(s) URL whose path holds only characters URL parsing keeps as they are (no dot, percent sign or backslash). */
+const PLAIN_PATH_URL = /^https?:\/\/[^/?#\\\s]*(\/[A-Za-z0-9\-_~!$&'()*+,;=:@/]*)(?:[?#]|$)/;
+
+/** `new URL(url).pathname`, read without parsing the URL when its path is plain (the common case). */
+export function pathOf(url: string): string {
+  return PLAIN_PATH_URL.exec(url)?.[1] ?? new URL(url).pathname;
+}
 const clip = (text: string): string => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
 
 export function useRequestLog(write: LogWriter): Plugin {
@@ -28,7 +36,7 @@ export function useRequestLog(write: LogWriter): Plugin {
               msg: "request",
               requestId: record.requestId,
               method: request.method,
-              path: new URL(request.url).pathname.slice(0, 200),
+              path: pathOf(request.url).slice(0, 200),
               status,
               durationMs,
               operationName: names.length === 0 ? null : names.map((n) => clip(n ?? "(anonymous)")).join(","),
