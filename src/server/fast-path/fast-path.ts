@@ -200,7 +200,9 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
 
     const serverContext = { req, res, waitUntil };
     // As yoga's handleParams: the context starts as the server context with request and params.
-    const context: Record<string, unknown> = { ...serverContext, request, params };
+    // A literal, not a spread of serverContext: on Node 20 a spread's copy made envelop's
+    // Object.assign of the gateway's context fields cost ~15 µs per request (client.ts withAttempts).
+    const context: Record<string, unknown> = { req, res, waitUntil, request, params };
     const enveloped = getEnveloped(context);
     let document: DocumentNode;
     const remembered = validDocuments.get(params.query);
