@@ -208,7 +208,8 @@ export class UpstreamClient {
     }
   }
 
-  private async attempt<N extends OperationName>(
+  // Not async: an untraced attempt is the send itself, with no promise around it.
+  private attempt<N extends OperationName>(
     name: N,
     input: InputOf<N>,
     timeoutMs: number,
@@ -217,7 +218,19 @@ export class UpstreamClient {
   ): Promise<AttemptOutcome<OutputOf<N>>> {
     const rest = buildRestRequest(name, input);
     if (options.traceAttempt === undefined) return this.send(name, input, rest, timeoutMs, options, state);
-    const trace = options.traceAttempt({ operation: name, method: rest.method, attempt: state.attempt });
+    return this.tracedAttempt(name, input, rest, timeoutMs, options, state, options.traceAttempt);
+  }
+
+  private async tracedAttempt<N extends OperationName>(
+    name: N,
+    input: InputOf<N>,
+    rest: RestRequest,
+    timeoutMs: number,
+    options: CallOptions,
+    state: CallState,
+    traceAttempt: NonNullable<CallOptions["traceAttempt"]>,
+  ): Promise<AttemptOutcome<OutputOf<N>>> {
+    const trace = traceAttempt({ operation: name, method: rest.method, attempt: state.attempt });
     const outcome = await this.send(name, input, rest, timeoutMs, { ...options, headers: { ...options.headers, ...trace.headers } }, state);
     trace.end({
       httpStatus: outcome.answer?.status ?? null,
@@ -249,7 +262,7 @@ export class UpstreamClient {
 
     let clockSkewCorrected = false;
     try {
-      const headers = await this.requestHeaders(rest, path, state, options);
+      const headers = this.options.signer ? await this.signedHeaders(this.options.signer, rest, path, state, options) : unsignedHeaders(rest, options);
       const sentAt = Date.now();
       const response = await this.pool.request({
         method: rest.method,
@@ -287,18 +300,20 @@ export class UpstreamClient {
   }
 
   /**
-   * The attempt's headers. Unsigned: accept and content-type only. Signed:
-   * the SDK's set (reference §8), so the signed-header list is the SDK's;
+   * A signed attempt's headers (unsigned ones: unsignedHeaders below): the
+   * SDK's set (reference §8), so the signed-header list is the SDK's;
    * `accept` and `user-agent` travel unsigned, as the SDK's user-agent does.
    */
-  private async requestHeaders(rest: RestRequest, path: string, state: CallState, options: CallOptions): Promise<Record<string, string>> {
+  private async signedHeaders(
+    signer: RequestSigner,
+    rest: RestRequest,
+    path: string,
+    state: CallState,
+    options: CallOptions,
+  ): Promise<Record<string, string>> {
     const unsigned: Record<string, string> = Object.assign({}, options.headers);
     unsigned.accept = "application/json";
-    const { signer, maxAttempts } = this.options;
-    if (!signer) {
-      if (rest.body !== null) unsigned["content-type"] = "application/json";
-      return unsigned;
-    }
+    const { maxAttempts } = this.options;
     const toSign: Record<string, string> = {
       host: this.url.host,
       "amz-sdk-invocation-id": state.invocationId,
@@ -338,6 +353,14 @@ export class UpstreamClient {
   }
 }
 
+/** An unsigned attempt's headers: the caller's, accept, and content-type with a body (synchronous: no promise per attempt). */
+function unsignedHeaders(rest: RestRequest, options: CallOptions): Record<string, string> {
+  const headers: Record<string, string> = Object.assign({}, options.headers);
+  headers.accept = "application/json";
+  if (rest.body !== null) headers["content-type"] = "application/json";
+  return headers;
+}
+
 class SigningError extends Error {
   readonly failure = makeFailure("upstream", "UPSTREAM_CREDENTIALS_UNAVAILABLE", "No AWS credentials to sign the upstream request with", {
     retryable: false,
@@ -353,17 +376,21 @@ function noAnswer(timedOut: boolean, clientGone: boolean): UpstreamFailure {
     : makeFailure("upstream", "UPSTREAM_UNREACHABLE", "The upstream could not be reached", { retryable: true });
 }
 
-/** The body as text, or null when it is larger than MAX_RESPONSE_BYTES. */
-async function readLimited(
-  body: AsyncIterable<Buffer> & { destroy(): void; text(): Promise<string> },
-  contentLength: string | null,
-): Promise<string | null> {
+type ResponseBody = AsyncIterable<Buffer> & { destroy(): void; text(): Promise<string> };
+
+/** The body as text, or null when it is larger than MAX_RESPONSE_BYTES. Not async: the common case is undici's own text(). */
+function readLimited(body: ResponseBody, contentLength: string | null): Promise<string | null> {
   if (contentLength !== null && Number(contentLength) > MAX_RESPONSE_BYTES) {
     body.destroy();
-    return null;
+    return Promise.resolve(null);
   }
   // A declared length within the limit bounds the body (undici refuses more): read it in one go.
   if (contentLength !== null && /^\d+$/.test(contentLength)) return body.text();
+  return readChunks(body);
+}
+
+/** A body of undeclared length, read until MAX_RESPONSE_BYTES. */
+async function readChunks(body: ResponseBody): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

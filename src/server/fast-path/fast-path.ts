@@ -283,14 +283,17 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
   /** As yoga's handleParams: a thrown error (never a resolver's, graphql-js reports those) is masked. */
   async function execute(enveloped: Enveloped, document: DocumentNode, params: GraphQLParams): Promise<ExecutionResult> {
     try {
-      const contextValue = await enveloped.contextFactory();
-      const result = (await enveloped.execute({
+      // Awaited only when a promise: each await of a plain value is another microtask turn.
+      const built = enveloped.contextFactory();
+      const contextValue = isPromise(built) ? await built : built;
+      const executed = enveloped.execute({
         schema: enveloped.schema,
         document,
         contextValue,
         variableValues: params.variables,
         operationName: params.operationName,
-      })) as ExecutionResult | AsyncIterable<ExecutionResult>;
+      }) as unknown;
+      const result = (isPromise(executed) ? await executed : executed) as ExecutionResult | AsyncIterable<ExecutionResult>;
       if (Symbol.asyncIterator in result) throw new Error("fast path: a streamed result");
       return result;
     } catch (error) {
@@ -328,7 +331,8 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
     if (processor === undefined) {
       return new FastResponse(null, { status: 406, headers: { accept: acceptableMediaTypes.join("; charset=utf-8, ") } });
     }
-    return (await processor(result as never, FAST_FETCH_API as never, mediaType)) as FastResponse | Response;
+    const processed = processor(result as never, FAST_FETCH_API as never, mediaType);
+    return (isPromise(processed) ? await processed : processed) as FastResponse | Response;
   }
 
   function unexpected(res: ServerResponse, error: unknown): void {
