@@ -57,6 +57,14 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
       "(build the variant, `cp -r dist dist-other`, go back to the code under test; npm run bench builds dist/ again)",
     script: "dist-other/main.js",
   },
+  "semi-space-4": {
+    description: "production with a 4 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
+    nodeFlags: ["--heap-growing-percent=60", "--max-semi-space-size=4"],
+  },
+  "semi-space-2": {
+    description: "production with a 2 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
+    nodeFlags: ["--heap-growing-percent=60", "--max-semi-space-size=2"],
+  },
   "no-heap-flags": {
     description: "production without the start script's V8 heap flags: the price of the flags in CPU, tails and memory",
     nodeFlags: [],
