@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "coverage/**", "bench-results/**", "dist/**", "dist-bench/**", "examples/web/dist/**", "examples/web/src/gql/**"] },
+  { ignores: ["node_modules/**", "coverage/**", "bench-results/**", "dist/**", "dist-bench/**", "dist-other/**", "examples/web/dist/**", "examples/web/src/gql/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
