@@ -224,18 +224,19 @@ describe("verified tokens are trusted again briefly, never past their exp", () =
     try {
       // Keys are never reused from jose's cache here: any real verification must fetch them.
       const verify = createJwtVerifier(jwtConfig(own.url), { verifiedCacheMs: 60_000, cacheMaxAgeMs: 0, cooldownMs: 0 });
-      const token = await mintToken(key, { issuer: ISSUER, audience: AUDIENCE, claims: { scope: READ }, expiresIn: 1 });
+      // exp is in whole seconds: 3 s leaves at least 2 s before it for the repeat below (1 s could leave a few ms).
+      const token = await mintToken(key, { issuer: ISSUER, audience: AUDIENCE, claims: { scope: READ }, expiresIn: 3 });
       expect((await verify(`Bearer ${token}`)).ok).toBe(true);
       const fetches = own.fetches;
       expect((await verify(`Bearer ${token}`)).ok).toBe(true);
       expect(own.fetches).toBe(fetches);
       // Past its exp (plus jose's 5 s clock tolerance) the token is verified again, and refused.
-      await new Promise((r) => setTimeout(r, 7_000));
+      await new Promise((r) => setTimeout(r, 9_000));
       expect(await verify(`Bearer ${token}`)).toMatchObject({ ok: false, kind: "expired" });
     } finally {
       await own.close();
     }
-  }, 20_000);
+  }, 25_000);
 
   it("a different token is verified on its own, not served from the cache", async () => {
     const verify = createJwtVerifier(jwtConfig(jwks.url));
