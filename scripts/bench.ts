@@ -29,7 +29,7 @@ import { build } from "esbuild";
 import { SignJWT } from "jose";
 import { applyOverrides, ATTRIBUTION, CONFIGURATIONS, PRODUCTION, selectConfigurations } from "./bench/configurations.js";
 import { runLoad } from "./bench/load.js";
-import { cpuTimeUs, peakRssMiB, resetPeakRss, rssMiB } from "./bench/proc.js";
+import { cpuTimeUs, peakRssMiB, resetPeakRss, rssMiB, rssSplitMiB } from "./bench/proc.js";
 import { canPin, pinned, pinSelf, startProcess } from "./bench/processes.js";
 import { proveProductionSettings, type ProductionProof } from "./bench/production-proof.js";
 import {
@@ -241,6 +241,8 @@ if (SOAK) {
   const rounds: Record<number, Record<string, Measured[]>> = {};
   for (const c of CONNECTIONS) rounds[c] = Object.fromEntries([DIRECT, ...servers.map((s) => s.name)].map((n) => [n, []]));
   const peaks: Record<string, number[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
+  // What the RSS was made of at the end of each 50-connection round (current values, not peaks).
+  const splits: Record<string, { file: number; anonymous: number }[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
   let peakIsWindowed = true;
   for (let round = 0; round < ROUNDS; round++) {
     // Each round starts with another contender, so none is always measured right after the same neighbour.
@@ -250,7 +252,10 @@ if (SOAK) {
       for (const s of order) {
         if (c === 50) peakIsWindowed = resetPeakRss(s.pid) && peakIsWindowed;
         rounds[c]![s.name]!.push(await measure(s, c, SECONDS * 1000));
-        if (c === 50) peaks[s.name]!.push(peakRssMiB(s.pid));
+        if (c === 50) {
+          peaks[s.name]!.push(peakRssMiB(s.pid));
+          splits[s.name]!.push(rssSplitMiB(s.pid));
+        }
       }
     }
     process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
@@ -270,6 +275,14 @@ if (SOAK) {
     peakIsWindowed
       ? "peak RSS: the highest VmHWM over the 50-connection rounds, reset before each (clear_refs)"
       : "peak RSS: the process's lifetime VmHWM (the kernel refused a reset)",
+  );
+  const rssSplit = Object.fromEntries(
+    Object.entries(splits).map(([name, ss]) => [name, { file: median(ss.map((x) => x.file)), anonymous: median(ss.map((x) => x.anonymous)) }]),
+  );
+  if (CONNECTIONS.includes(50)) console.log(
+    `RSS after the 50-connection rounds (medians), file-backed (the node binary's pages) + anonymous (heap, native): ${Object.entries(rssSplit)
+      .map(([name, x]) => `${name} ${fmt(x.file, 1)} + ${fmt(x.anonymous, 1)} MiB`)
+      .join("; ")}`,
   );
   for (const c of CONNECTIONS) {
     for (const name of contenders) {
@@ -327,7 +340,7 @@ if (SOAK) {
     console.log(`targets for ${g.name} (issue 13, ratios to ${YARDSTICK}):`);
     for (const t of targets(g.name, summaries, peakRssMiB50)) console.log(`  ${t.met ? "✔" : "✘"} ${t.label}: ${t.detail}`);
   }
-  Object.assign(results, { rounds: ROUNDS, seconds: SECONDS, connections: summaries, peakRssMiB50, peakRssWindowed: peakIsWindowed, raw: { rounds, peaks } });
+  Object.assign(results, { rounds: ROUNDS, seconds: SECONDS, connections: summaries, peakRssMiB50, peakRssWindowed: peakIsWindowed, rssSplit50: rssSplit, raw: { rounds, peaks, splits } });
 }
 
 mkdirSync(join(root, "bench-results"), { recursive: true });

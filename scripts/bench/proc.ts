@@ -23,6 +23,15 @@ export function rssMiB(pid: number): number {
   return statusKiB(pid, "VmRSS") / 1024;
 }
 
+/**
+ * RSS by what backs it: `file`, pages mapped from files (above all the node
+ * binary itself, the same for every contender on one Node), and `anonymous`,
+ * what the process allocated (V8's heap, native memory, stacks).
+ */
+export function rssSplitMiB(pid: number): { file: number; anonymous: number } {
+  return { file: statusKiB(pid, "RssFile") / 1024, anonymous: statusKiB(pid, "RssAnon") / 1024 };
+}
+
 export function peakRssMiB(pid: number): number {
   return statusKiB(pid, "VmHWM") / 1024;
 }
