@@ -279,11 +279,10 @@ if (SOAK) {
   const rssSplit = Object.fromEntries(
     Object.entries(splits).map(([name, ss]) => [name, { file: median(ss.map((x) => x.file)), anonymous: median(ss.map((x) => x.anonymous)) }]),
   );
-  if (CONNECTIONS.includes(50)) console.log(
-    `RSS after the 50-connection rounds (medians), file-backed (the node binary's pages) + anonymous (heap, native): ${Object.entries(rssSplit)
-      .map(([name, x]) => `${name} ${fmt(x.file, 1)} + ${fmt(x.anonymous, 1)} MiB`)
-      .join("; ")}`,
-  );
+  if (CONNECTIONS.includes(50)) {
+    const parts = Object.entries(rssSplit).map(([name, x]) => `${name} ${fmt(x.file, 1)} + ${fmt(x.anonymous, 1)} MiB`);
+    console.log(`RSS after the 50-connection rounds (medians), file-backed (the node binary's pages) + anonymous (heap, native): ${parts.join("; ")}`);
+  }
   for (const c of CONNECTIONS) {
     for (const name of contenders) {
       const s = summaries[c]![name]!;
