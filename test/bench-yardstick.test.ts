@@ -2,11 +2,12 @@
 // document the bench sends, with the gateway's result shape, or its figures
 // compare nothing. No timings here: `npm run bench` measures.
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, MEASURABLE_PARTS, readConfig, type MeasurablePart } from "../src/config.js";
-import { applyOverrides, ATTRIBUTION, selectConfigurations } from "../scripts/bench/configurations.js";
+import { applyOverrides, ATTRIBUTION, CONFIGURATIONS, selectConfigurations } from "../scripts/bench/configurations.js";
 import { attributionTable, type Measured } from "../scripts/bench/report.js";
 import { createPlainYoga } from "../scripts/bench/plain-yoga.js";
 import { createBenchUpstream } from "../scripts/bench/upstream.js";
@@ -109,6 +110,19 @@ describe("bench configurations: production always runs, extras by name", () => {
     expect(() => selectConfigurations(["nope"])).toThrow(/unknown bench configuration nope; known: .*production/);
   });
 
+  it("has a row for each of the start script's V8 flags that the flags' price is measured with", () => {
+    const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
+    const startFlags = scripts.start.split(/\s+/).filter((a) => a.startsWith("--"));
+    expect(startFlags).toContain("--no-maglev");
+    // `maglev` is the start command exactly, less --no-maglev: the price of that one flag.
+    expect(CONFIGURATIONS.maglev?.nodeFlags).toEqual(startFlags.filter((f) => f !== "--no-maglev"));
+    for (const name of ["semi-space-4", "semi-space-2"]) {
+      expect(CONFIGURATIONS[name]?.nodeFlags?.filter((f) => !f.startsWith("--max-semi-space-size="))).toEqual(
+        startFlags.filter((f) => !f.startsWith("--max-semi-space-size=")),
+      );
+    }
+  });
+
   it("applies a configuration's environment overrides, null removing a variable", () => {
     expect(applyOverrides({ A: "1", B: "2", C: undefined }, { B: "3", A: null, D: "4" })).toEqual({ B: "3", D: "4" });
   });
@@ -121,6 +135,7 @@ describe("the bench's attribution (--attribute): one part left out per configura
     expect(ATTRIBUTION["without-every-part"]?.env?.MEASURE_WITHOUT?.split(",")).toEqual([...MEASURABLE_PARTS]);
     expect(ATTRIBUTION["yoga-pipeline"]?.env).toEqual({ FAST_PATH: "false" });
     expect(ATTRIBUTION["no-heap-flags"]?.nodeFlags).toEqual([]);
+    expect(ATTRIBUTION.maglev).toBe(CONFIGURATIONS.maglev);
     expect(selectConfigurations(Object.keys(ATTRIBUTION))).toEqual(["production", ...Object.keys(ATTRIBUTION)]);
   });
 
