@@ -2,14 +2,13 @@
 // set, the gateway's HTTP server, and a graceful stop on SIGTERM/SIGINT.
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, readConfig } from "./config.js";
-import { describeEmulator, startEmulator, type RunningEmulator } from "./emulator/server.js";
+import type { RunningEmulator } from "./emulator/server.js";
 import { openAuditLog } from "./audit/audit-trail.js";
 import { openSharePolicy } from "./policy/share-policy.js";
 import { FileLoadError } from "./reload/reloadable-files.js";
 import { createGateway } from "./server/gateway.js";
 import { listen } from "./server/http-server.js";
 import { UpstreamClient } from "./upstream/client.js";
-import { createStartupSigner } from "./upstream/credentials.js";
 import { SIGNING_SERVICE } from "./upstream/aws-endpoint.js";
 
 function fail(message: string): never {
@@ -33,8 +32,11 @@ async function main(): Promise<void> {
   }
 
   // Credentials are resolved before anything starts: a missing setup fails here, not at the first request.
+  // The signer, the credential chain and the embedded emulator are loaded only when used: code a
+  // process loads stays in its heap for good (the SigV4 libraries alone are ~1 MiB of it).
   let signer;
   if (config.upstreamSigningRegion !== null) {
+    const { createStartupSigner } = await import("./upstream/credentials.js");
     const startup = await createStartupSigner(config.upstreamSigningRegion);
     if (!startup.ok) fail(`config: ${startup.message}`);
     signer = startup.signer;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   let emulator: RunningEmulator | null = null;
   let upstreamUrl = config.upstreamUrl;
   if (upstreamUrl === null) {
+    const { describeEmulator, startEmulator } = await import("./emulator/server.js");
     emulator = await startEmulator({ format: config.emulatorFormat, credentials: config.emulatorCredentials });
     upstreamUrl = emulator.url;
     console.log("No UPSTREAM_URL set: started the embedded emulator of the REST API.");

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AttemptSignal } from "./attempt-signal.js";
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import { decodeUpstreamResponse, headerValue, upstreamRequestId } from "../wire/decode.js";
 import { makeFailure, type UpstreamFailure, type UpstreamResult } from "../wire/failure.js";
 import { isRetryable } from "../wire/error-mapping.js";
@@ -18,11 +18,14 @@ import { nextRetryDelayMs } from "./backoff.js";
 import { breakerOutcome, CIRCUIT_REFUSED, CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from "./circuit-breaker.js";
 import { RETRY_COST, RetryBudget, THROTTLING_RETRY_COST } from "./retry-budget.js";
 import { buildRestRequest, formatQuery, type InputOf, type OperationName, type OutputOf, type RestRequest } from "./operations.js";
-import { SigningClock, type RequestSigner } from "./signing.js";
+import { SigningClock } from "./signing-clock.js";
+import { UndiciPool } from "./undici-pool.js";
+import type { RequestSigner } from "./signing.js";
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
 /** Our own product token where the SDK sends `aws-sdk-js/<version>`. */
 export const AWS_USER_AGENT = `workload-share-gateway/${version}`;
 
@@ -133,7 +136,7 @@ export class UpstreamClient {
     const url = new URL(options.baseUrl);
     this.url = url;
     this.basePath = url.pathname.replace(/\/+$/, "");
-    this.pool = new Pool(url.origin, {
+    this.pool = new UndiciPool(url.origin, {
       connections: options.connections ?? 64,
       keepAliveTimeout: 10_000,
       // Our own per-attempt deadline covers headers and body together.

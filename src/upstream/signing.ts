@@ -1,6 +1,8 @@
 // SigV4 for the real service: the client hands every attempt to a
 // RequestSigner, so each retry is signed afresh (a new x-amz-date), and a
-// SigningClock keeps the server's clock offset as the official SDK does.
+// SigningClock (signing-clock.ts) keeps the server's clock offset as the
+// official SDK does. Only main.ts's signing start-up and the tests load this
+// file: without SigV4 the signer's libraries stay out of the process.
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { SIGNING_SERVICE } from "./aws-endpoint.js";
@@ -54,44 +56,5 @@ export class SigV4Signer implements RequestSigner {
   async sign(request: SignableRequest, signingDate: Date): Promise<Record<string, string>> {
     const signed = await this.signer.sign({ ...request, headers: { ...request.headers } }, { signingDate });
     return signed.headers;
-  }
-}
-
-/** The SDK's threshold: a server clock this far off means our signatures would be refused. */
-export const CLOCK_SKEW_THRESHOLD_MS = 240_000;
-/** An answer slower than this says nothing reliable about the server's clock. */
-const MAX_SAMPLE_ROUND_TRIP_MS = 900_000;
-
-/**
- * The offset between the server's clock and ours. Every answer's `Date`
- * header is compared with the corrected clock; 4 minutes or more apart and the
- * offset is adopted, and the caller learns that it was corrected (so a
- * refused request is worth one more try with a fresh signature).
- */
-export class SigningClock {
-  private offsetMs = 0;
-
-  constructor(private readonly localNow: () => number = Date.now) {}
-
-  /** The time to sign with. */
-  now(): Date {
-    return new Date(this.localNow() + this.offsetMs);
-  }
-
-  get offset(): number {
-    return this.offsetMs;
-  }
-
-  /** Returns true when this answer corrected the offset. */
-  observe(dateHeader: string | null, ageHeader: string | null, requestSentAt: number): boolean {
-    // A cached answer (Age) carries a stale Date.
-    if (dateHeader === null || ageHeader !== null) return false;
-    const serverTime = Date.parse(dateHeader);
-    if (Number.isNaN(serverTime)) return false;
-    const received = this.localNow();
-    if (received - requestSentAt > MAX_SAMPLE_ROUND_TRIP_MS) return false;
-    if (Math.abs(received + this.offsetMs - serverTime) < CLOCK_SKEW_THRESHOLD_MS) return false;
-    this.offsetMs = serverTime - received;
-    return true;
   }
 }
