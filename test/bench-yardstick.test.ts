@@ -113,9 +113,10 @@ describe("bench configurations: production always runs, extras by name", () => {
   it("has a row for each of the start script's V8 flags that the flags' price is measured with", () => {
     const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
     const startFlags = scripts.start.split(/\s+/).filter((a) => a.startsWith("--"));
-    expect(startFlags).toContain("--no-maglev");
-    // `maglev` is the start command exactly, less --no-maglev: the price of that one flag.
-    expect(CONFIGURATIONS.maglev?.nodeFlags).toEqual(startFlags.filter((f) => f !== "--no-maglev"));
+    expect(startFlags).toContain("--no-concurrent-recompilation");
+    // `concurrent-jit` is the start command exactly, less that flag: the price of that one flag.
+    expect(CONFIGURATIONS["concurrent-jit"]?.nodeFlags).toEqual(startFlags.filter((f) => f !== "--no-concurrent-recompilation"));
+    expect(CONFIGURATIONS["no-maglev"]?.nodeFlags).toEqual(["--no-maglev", ...startFlags.filter((f) => f !== "--no-concurrent-recompilation")]);
     for (const name of ["semi-space-4", "semi-space-2"]) {
       expect(CONFIGURATIONS[name]?.nodeFlags?.filter((f) => !f.startsWith("--max-semi-space-size="))).toEqual(
         startFlags.filter((f) => !f.startsWith("--max-semi-space-size=")),
@@ -135,7 +136,7 @@ describe("the bench's attribution (--attribute): one part left out per configura
     expect(ATTRIBUTION["without-every-part"]?.env?.MEASURE_WITHOUT?.split(",")).toEqual([...MEASURABLE_PARTS]);
     expect(ATTRIBUTION["yoga-pipeline"]?.env).toEqual({ FAST_PATH: "false" });
     expect(ATTRIBUTION["no-heap-flags"]?.nodeFlags).toEqual([]);
-    expect(ATTRIBUTION.maglev).toBe(CONFIGURATIONS.maglev);
+    expect(ATTRIBUTION["concurrent-jit"]).toBe(CONFIGURATIONS["concurrent-jit"]);
     expect(selectConfigurations(Object.keys(ATTRIBUTION))).toEqual(["production", ...Object.keys(ATTRIBUTION)]);
   });
 

@@ -59,20 +59,24 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
   },
   "semi-space-4": {
     description: "production with a 4 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
-    nodeFlags: ["--no-maglev", "--heap-growing-percent=60", "--max-semi-space-size=4"],
+    nodeFlags: ["--no-concurrent-recompilation", "--heap-growing-percent=60", "--max-semi-space-size=4"],
   },
   "semi-space-2": {
     description: "production with a 2 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
-    nodeFlags: ["--no-maglev", "--heap-growing-percent=60", "--max-semi-space-size=2"],
+    nodeFlags: ["--no-concurrent-recompilation", "--heap-growing-percent=60", "--max-semi-space-size=2"],
   },
-  maglev: {
+  "concurrent-jit": {
     description:
-      "production with V8's Maglev compiler on (the start script's heap flags without --no-maglev): on Node 22+ its concurrent " +
-      "compile jobs pile up at warm-up on a busy core and the memory they held stays with the allocator",
+      "production with V8's optimizing compilers on background threads (the start script's heap flags without " +
+      "--no-concurrent-recompilation): on a busy core Maglev's jobs pile up at warm-up and the memory they held stays with the allocator",
     nodeFlags: ["--heap-growing-percent=60", "--max-semi-space-size=8"],
   },
+  "no-maglev": {
+    description: "production with V8's Maglev tier off instead of the optimizing compilers on the main thread: the other way out of the pile-up",
+    nodeFlags: ["--no-maglev", "--heap-growing-percent=60", "--max-semi-space-size=8"],
+  },
   "no-heap-flags": {
-    description: "production without any of the start script's V8 flags (Maglev on, V8's default heap sizing): the price of the flags in CPU, tails and memory",
+    description: "production without any of the start script's V8 flags (concurrent compilers, V8's default heap sizing): the price of the flags in CPU, tails and memory",
     nodeFlags: [],
   },
 };
@@ -122,7 +126,7 @@ export const ATTRIBUTION: Record<string, GatewayConfiguration> = {
     proveProductionSettings: false,
   },
   "yoga-pipeline": CONFIGURATIONS["yoga-pipeline"]!,
-  maglev: CONFIGURATIONS.maglev!,
+  "concurrent-jit": CONFIGURATIONS["concurrent-jit"]!,
   "no-heap-flags": CONFIGURATIONS["no-heap-flags"]!,
 };
 
