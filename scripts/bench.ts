@@ -21,13 +21,13 @@
 // --quick: short rounds, for a smoke run only.
 // The node on PATH runs everything: PATH=/opt/node24/bin:$PATH npm run bench.
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { SignJWT } from "jose";
-import { applyOverrides, ATTRIBUTION, CONFIGURATIONS, PRODUCTION, selectConfigurations } from "./bench/configurations.js";
+import { applyOverrides, ATTRIBUTION, CONFIGURATIONS, PRODUCTION, selectConfigurations, startScript } from "./bench/configurations.js";
 import { runLoad } from "./bench/load.js";
 import { cpuTimeUs, peakRssMiB, resetPeakRss, rssMiB, rssSplitMiB } from "./bench/proc.js";
 import { canPin, pinned, pinSelf, startProcess } from "./bench/processes.js";
@@ -91,12 +91,8 @@ const PRODUCTION_ENV = {
 
 /** package.json's `start` script as an argv (`node <flags> dist/main.js`) with the node on PATH; `flags` replaces its V8 flags, `entry` its script. */
 function startCommand(flags?: string[], entry?: string): string[] {
-  const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: { start: string } };
-  // `exec` lets npm's SIGTERM reach node itself instead of the shell npm runs it in.
-  const [node, ...rest] = scripts.start.trim().replace(/^exec\s+/, "").split(/\s+/);
-  if (node !== "node") throw new Error(`unexpected start script: ${scripts.start}`);
-  const script = entry !== undefined ? [entry] : rest.filter((a) => !a.startsWith("--"));
-  return [process.execPath, ...(flags ?? rest.filter((a) => a.startsWith("--"))), ...script];
+  const start = startScript();
+  return [process.execPath, ...(flags ?? start.flags), ...(entry !== undefined ? [entry] : start.rest)];
 }
 /** BENCH_NODE_FLAGS="…" replaces the start script's V8 flags of the production configuration. */
 const envFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : undefined;

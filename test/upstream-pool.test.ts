@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
-function runFresh(body: string): { stdout: string; stderr: string; status: number | null } {
+function runFresh(body: string): { stdout: string; stderr: string } {
   const script = [
     'import { createRequire } from "node:module";',
     'import { createServer } from "node:http";',
@@ -24,7 +24,7 @@ function runFresh(body: string): { stdout: string; stderr: string; status: numbe
     encoding: "utf8",
     timeout: 20_000,
   });
-  return { stdout: run.stdout, stderr: run.stderr, status: run.status };
+  return { stdout: run.stdout, stderr: run.stderr };
 }
 
 describe("the upstream client's undici Pool, without undici's entry point", () => {

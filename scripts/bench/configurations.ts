@@ -13,7 +13,25 @@
 // and run `npm run bench -- --config tracing`: its figures appear as one more
 // column, as ratios to the plain yoga build measured in the same rounds.
 
+import { readFileSync } from "node:fs";
 import { MEASURABLE_PARTS, type MeasurablePart } from "../../src/config.js";
+
+/**
+ * package.json's `start` script split into node's V8 flags and the rest
+ * (`exec node <flags> dist/main.js`; `exec` lets npm's SIGTERM reach node
+ * itself instead of the shell npm runs it in).
+ */
+export function startScript(): { flags: string[]; rest: string[] } {
+  const { scripts } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
+  const [node, ...args] = scripts.start.trim().replace(/^exec\s+/, "").split(/\s+/);
+  if (node !== "node") throw new Error(`unexpected start script: ${scripts.start}`);
+  return { flags: args.filter((a) => a.startsWith("--")), rest: args.filter((a) => !a.startsWith("--")) };
+}
+
+const START_FLAGS = startScript().flags;
+const SYNC_JIT = "--no-concurrent-recompilation";
+const without = (flag: string): string[] => START_FLAGS.filter((f) => f !== flag);
+const withSemiSpace = (mib: number): string[] => START_FLAGS.map((f) => (f.startsWith("--max-semi-space-size=") ? `--max-semi-space-size=${mib}` : f));
 
 export interface GatewayConfiguration {
   description: string;
@@ -59,21 +77,21 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
   },
   "semi-space-4": {
     description: "production with a 4 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
-    nodeFlags: ["--no-concurrent-recompilation", "--heap-growing-percent=60", "--max-semi-space-size=4"],
+    nodeFlags: withSemiSpace(4),
   },
   "semi-space-2": {
     description: "production with a 2 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
-    nodeFlags: ["--no-concurrent-recompilation", "--heap-growing-percent=60", "--max-semi-space-size=2"],
+    nodeFlags: withSemiSpace(2),
   },
   "concurrent-jit": {
     description:
       "production with V8's optimizing compilers on background threads (the start script's heap flags without " +
       "--no-concurrent-recompilation): on a busy core Maglev's jobs pile up at warm-up and the memory they held stays with the allocator",
-    nodeFlags: ["--heap-growing-percent=60", "--max-semi-space-size=8"],
+    nodeFlags: without(SYNC_JIT),
   },
   "no-maglev": {
     description: "production with V8's Maglev tier off instead of the optimizing compilers on the main thread: the other way out of the pile-up",
-    nodeFlags: ["--no-maglev", "--heap-growing-percent=60", "--max-semi-space-size=8"],
+    nodeFlags: ["--no-maglev", ...without(SYNC_JIT)],
   },
   "no-heap-flags": {
     description: "production without any of the start script's V8 flags (concurrent compilers, V8's default heap sizing): the price of the flags in CPU, tails and memory",

@@ -25,7 +25,6 @@ import type { RequestSigner } from "./signing.js";
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
-
 /** Our own product token where the SDK sends `aws-sdk-js/<version>`. */
 export const AWS_USER_AGENT = `workload-share-gateway/${version}`;
 
