@@ -3,12 +3,12 @@
 // Where the gateway's CPU goes: runs `npm start`'s command in the bench's
 // production configuration under --cpu-prof (pinned to core 0, the upstream and
 // the load on core 1), drives the bench's createWorkloadShare at N connections
-// (default 10) for S seconds after a warm-up, stops it with SIGTERM so V8 writes
-// the profile, and prints self time by owner (the project's folders, each
+// (default 10) for S seconds after a warm-up, profiles that window only (V8's
+// sampling profiler started and stopped through profile-window.ts), and prints self time by owner (the project's folders, each
 // package, Node's internals, GC) and the hottest functions. --plain profiles the
 // plain yoga build instead. The .cpuprofile stays in bench-results/ for
 // Chrome DevTools or speedscope.
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -55,21 +55,43 @@ const env: Record<string, string> = {
 };
 let command: string[];
 let ready: RegExp;
+const bundle = (name: string) =>
+  build({ entryPoints: [`${root}/scripts/bench/${name}.ts`], outfile: `${root}/dist-bench/${name}.js`, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
+await bundle("profile-window");
+const profileFile = join(dir, `${values.plain ? "plain-yoga" : "gateway"}.cpuprofile`);
+env["PROFILE_WINDOW_FILE"] = profileFile;
+const preload = ["--import", "./dist-bench/profile-window.js"];
 if (values.plain) {
-  await build({ entryPoints: [`${root}/scripts/bench/plain-yoga.ts`], outfile: `${root}/dist-bench/plain-yoga.js`, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
-  command = [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "dist-bench/plain-yoga.js"];
+  await bundle("plain-yoga");
+  command = [process.execPath, ...preload, "dist-bench/plain-yoga.js"];
   ready = /plain-yoga: http:\/\/[^:]+:(\d+)\/graphql/;
 } else {
   const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: { start: string } };
   const flags = scripts.start.split(/\s+/).filter((a) => a.startsWith("--"));
-  command = [process.execPath, ...flags, "--cpu-prof", `--cpu-prof-dir=${dir}`, "dist/main.js"];
+  command = [process.execPath, ...flags, ...preload, "dist/main.js"];
   ready = /gateway: http:\/\/[^:]+:(\d+)\/graphql/;
 }
 const server = await startProcess(pinned(0, command), root, env, ready);
 const request = graphqlShareRequest(`http://127.0.0.1:${server.match[1]}`, { authorization: `Bearer ${token}` });
+/** Sends SIGUSR2 to the server and waits for profile-window.ts to say `step`. */
+async function profiler(step: "started" | "written"): Promise<void> {
+  const said = new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      if (chunk.toString().includes(`profile-window: ${step}`)) {
+        server.child.stderr?.off("data", onData);
+        resolve();
+      }
+    };
+    server.child.stderr?.on("data", onData);
+  });
+  server.child.kill("SIGUSR2");
+  await said;
+}
 const warmUp = await runLoad({ ...request, connections, durationMs: 3000 });
+await profiler("started");
 const result = await runLoad({ ...request, connections, durationMs: seconds * 1000 });
-const requests = warmUp.requests + result.requests;
+await profiler("written");
+const requests = result.requests;
 const exited = new Promise((resolve) => server.child.once("exit", resolve));
 server.child.kill("SIGTERM");
 await exited;
@@ -84,9 +106,7 @@ interface Profile {
   samples: number[];
   timeDeltas: number[];
 }
-const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-if (file === undefined) throw new Error(`no profile written in ${dir}`);
-const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as Profile;
+const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
@@ -113,9 +133,9 @@ for (const [id, us] of selfUs) {
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
 }
 const busy = total - (byOwner.get("(idle)") ?? 0);
-// µs of self time per request (start-up included, spread over every request sent): compare runs by these.
+// µs of self time per request of the measured window: compare runs by these.
 const pct = (us: number): string => `${((us / busy) * 100).toFixed(1).padStart(5)}% ${(us / requests).toFixed(1).padStart(6)} µs/req`;
-console.log(`${values.plain ? "plain yoga build" : "gateway (npm start)"}: ${requests} requests at ${connections} connections, ${warmUp.errors + result.errors} errors; profile ${join(dir, file)}`);
+console.log(`${values.plain ? "plain yoga build" : "gateway (npm start)"}: ${requests} requests at ${connections} connections, ${warmUp.errors + result.errors} errors; profile ${profileFile}`);
 console.log(`busy ${(busy / requests).toFixed(1)} µs/request; self time by owner:`);
 for (const [name, us] of [...byOwner].filter(([n]) => n !== "(idle)").sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(us)}  ${name}`);
 console.log(`hottest functions:`);

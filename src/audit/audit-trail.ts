@@ -5,6 +5,7 @@
 import { openSync, writeSync } from "node:fs";
 import { ConfigError, type AuditLogTarget } from "../config.js";
 import type { ShareMutation } from "../policy/share-request.js";
+import { afterResponse } from "../server/after-response.js";
 import { batchedWriter, jsonLine, stdoutLog, type LogWriter } from "../server/log.js";
 
 export interface AuditEntry {
@@ -39,8 +40,16 @@ export function auditLine(entry: AuditEntry, at: number = Date.now()): string {
 
 export type AuditTrail = (entry: AuditEntry) => void;
 
+/**
+ * The line is built once the response has gone out (afterResponse), stamped
+ * with the time the outcome was known: a line's JSON and its redaction pass
+ * are not on the request's critical path.
+ */
 export function auditTrail(write: LogWriter): AuditTrail {
-  return (entry) => write(auditLine(entry));
+  return (entry) => {
+    const at = Date.now();
+    afterResponse(() => write(auditLine(entry, at)));
+  };
 }
 
 /**

@@ -54,8 +54,12 @@ export interface RestRequest {
   body: string | null;
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /** RFC 3986 percent-encoding: unreserved characters stay, everything else is escaped (space is %20). */
 export function percentEncode(value: string): string {
+  // Identifiers are almost always unreserved characters only: nothing to escape.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

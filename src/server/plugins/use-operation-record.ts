@@ -16,7 +16,7 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { rootFieldNodes } from "../../schema/root-fields.js";
-import { recordOf } from "../request-record.js";
+import { recordOf, type RequestRecord } from "../request-record.js";
 
 const instrumented = new WeakSet<GraphQLObjectType>();
 
@@ -96,6 +96,13 @@ function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNo
   return rootFieldNodes(operation.selectionSet, (name) => fragments.get(name)).map((f) => f.name.value);
 }
 
+function recordErrors(record: RequestRecord, result: ExecutionResult): void {
+  for (const error of result.errors ?? []) {
+    const code = error.extensions?.code;
+    record.errorCodes.push(typeof code === "string" ? code : "GRAPHQL_ERROR");
+  }
+}
+
 export function useOperationRecord(schema: GraphQLSchema): Plugin {
   recordRootResultTypes(schema);
   return {
@@ -110,13 +117,10 @@ export function useOperationRecord(schema: GraphQLSchema): Plugin {
     },
     onResultProcess({ request, result }) {
       if (Symbol.asyncIterator in Object(result)) return;
-      const record = recordOf(request);
-      for (const one of [result].flat() as ExecutionResult[]) {
-        for (const error of one.errors ?? []) {
-          const code = error.extensions?.code;
-          record.errorCodes.push(typeof code === "string" ? code : "GRAPHQL_ERROR");
-        }
-      }
+      // Most results carry no error: nothing to record, and no array made to find that out.
+      if (Array.isArray(result)) {
+        for (const one of result as ExecutionResult[]) if (one.errors !== undefined) recordErrors(recordOf(request), one);
+      } else if ((result as ExecutionResult).errors !== undefined) recordErrors(recordOf(request), result as ExecutionResult);
     },
   };
 }
