@@ -93,6 +93,12 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
     description: "production with V8's Maglev tier off instead of the optimizing compilers on the main thread: the other way out of the pile-up",
     nodeFlags: ["--no-maglev", ...without(SYNC_JIT)],
   },
+  "single-threaded-gc": {
+    description:
+      "production with --single-threaded-gc: V8's scavenges and marking on the main thread only, no GC helper threads " +
+      "(which, on a server given one core, compete with the main thread for it)",
+    nodeFlags: [...START_FLAGS, "--single-threaded-gc"],
+  },
   "no-heap-flags": {
     description: "production without any of the start script's V8 flags (concurrent compilers, V8's default heap sizing): the price of the flags in CPU, tails and memory",
     nodeFlags: [],

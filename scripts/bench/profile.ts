@@ -1,4 +1,4 @@
-// npm run bench:profile [-- --seconds S] [-- --connections N] [-- --plain]
+// npm run bench:profile [-- --seconds S] [-- --connections N] [-- --plain] [-- --node-flags="..."]
 //
 // Where the gateway's CPU goes: runs `npm start`'s command in the bench's
 // production configuration under --cpu-prof (pinned to core 0, the upstream and
@@ -7,7 +7,8 @@
 // sampling profiler started and stopped through profile-window.ts), and prints self time by owner (the project's folders, each
 // package, Node's internals, GC) and the hottest functions. --plain profiles the
 // plain yoga build instead. The .cpuprofile stays in bench-results/ for
-// Chrome DevTools or speedscope.
+// Chrome DevTools or speedscope. --node-flags="..." adds Node/V8 flags to the
+// server's command (`--trace-deopt`, say, to see what V8 deoptimizes under load).
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "12" },
     connections: { type: "string", default: "10" },
     plain: { type: "boolean", default: false },
+    "node-flags": { type: "string", default: "" },
   },
 });
 const seconds = Number(values.seconds);
@@ -60,7 +62,7 @@ const bundle = (name: string) =>
 await bundle("profile-window");
 const profileFile = join(dir, `${values.plain ? "plain-yoga" : "gateway"}.cpuprofile`);
 env["PROFILE_WINDOW_FILE"] = profileFile;
-const preload = ["--import", "./dist-bench/profile-window.js"];
+const preload = [...values["node-flags"].split(/\s+/).filter(Boolean), "--import", "./dist-bench/profile-window.js"];
 if (values.plain) {
   await bundle("plain-yoga");
   command = [process.execPath, ...preload, "dist-bench/plain-yoga.js"];

@@ -20,6 +20,7 @@ import { RETRY_COST, RetryBudget, THROTTLING_RETRY_COST } from "./retry-budget.j
 import { buildRestRequest, formatQuery, type InputOf, type OperationName, type OutputOf, type RestRequest } from "./operations.js";
 import { SigningClock } from "./signing-clock.js";
 import { UndiciPool } from "./undici-pool.js";
+import { exchange } from "./exchange.js";
 import type { RequestSigner } from "./signing.js";
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -266,32 +267,25 @@ export class UpstreamClient {
     try {
       const headers = this.options.signer ? await this.signedHeaders(this.options.signer, rest, path, state, options) : unsignedHeaders(rest, options);
       const sentAt = Date.now();
-      const response = await this.pool.request({
-        method: rest.method,
-        path: path + formatQuery(rest.query),
-        headers,
-        body: rest.body ?? undefined,
+      const answer = await exchange(
+        this.pool,
+        { method: rest.method, path: path + formatQuery(rest.query), headers, body: rest.body ?? undefined },
+        MAX_RESPONSE_BYTES,
         signal,
-      });
-      const status = response.statusCode;
-      const answer = { status, headers: response.headers };
+      );
+      const { status, headers: answerHeaders, body } = answer;
       if (this.options.signer) {
-        clockSkewCorrected = this.clock.observe(
-          headerValue(response.headers, "date"),
-          headerValue(response.headers, "age"),
-          sentAt,
-        );
+        clockSkewCorrected = this.clock.observe(headerValue(answerHeaders, "date"), headerValue(answerHeaders, "age"), sentAt);
       }
-      const body = await readLimited(response.body, headerValue(response.headers, "content-length"));
       if (body === null) {
         const failure = makeFailure("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", "The upstream's answer exceeded 1 MiB", {
           httpStatus: status,
-          requestId: upstreamRequestId(response.headers),
+          requestId: upstreamRequestId(answerHeaders),
           retryable: isRetryable("upstream", "UPSTREAM_RESPONSE_TOO_LARGE", status),
         });
         return { result: { ok: false, failure }, clockSkewCorrected, answer };
       }
-      return { result: decodeUpstreamResponse(name, input, { status, headers: response.headers, body }), clockSkewCorrected, answer };
+      return { result: decodeUpstreamResponse(name, input, { status, headers: answerHeaders, body }), clockSkewCorrected, answer };
     } catch (error) {
       if (error instanceof SigningError) return { result: { ok: false, failure: error.failure }, clockSkewCorrected: false };
       return { result: { ok: false, failure: noAnswer(timedOut, options.signal?.aborted === true) }, clockSkewCorrected };
@@ -376,32 +370,4 @@ function noAnswer(timedOut: boolean, clientGone: boolean): UpstreamFailure {
   return timedOut
     ? makeFailure("upstream", "UPSTREAM_TIMEOUT", "The upstream did not answer in time", { retryable: true })
     : makeFailure("upstream", "UPSTREAM_UNREACHABLE", "The upstream could not be reached", { retryable: true });
-}
-
-type ResponseBody = AsyncIterable<Buffer> & { destroy(): void; text(): Promise<string> };
-
-/** The body as text, or null when it is larger than MAX_RESPONSE_BYTES. Not async: the common case is undici's own text(). */
-function readLimited(body: ResponseBody, contentLength: string | null): Promise<string | null> {
-  if (contentLength !== null && Number(contentLength) > MAX_RESPONSE_BYTES) {
-    body.destroy();
-    return Promise.resolve(null);
-  }
-  // A declared length within the limit bounds the body (undici refuses more): read it in one go.
-  if (contentLength !== null && /^\d+$/.test(contentLength)) return body.text();
-  return readChunks(body);
-}
-
-/** A body of undeclared length, read until MAX_RESPONSE_BYTES. */
-async function readChunks(body: ResponseBody): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
