@@ -333,7 +333,7 @@ if (SOAK) {
   for (const g of ATTRIBUTE ? [] : gateways) {
     console.log("");
     console.log(`targets for ${g.name} (issue 13, ratios to ${YARDSTICK}):`);
-    for (const t of targets(g.name, summaries, peakRssMiB50)) console.log(`  ${t.met ? "✔" : "✘"} ${t.label}: ${t.detail}`);
+    for (const t of targets(g.name, summaries, peakRssMiB50, rounds)) console.log(`  ${t.met ? "✔" : "✘"} ${t.label}: ${t.detail}`);
   }
   Object.assign(results, { rounds: ROUNDS, seconds: SECONDS, connections: summaries, peakRssMiB50, peakRssWindowed: peakIsWindowed, rssSplit50: rssSplit, raw: { rounds, peaks, splits } });
 }

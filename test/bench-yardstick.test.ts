@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, MEASURABLE_PARTS, readConfig, type MeasurablePart } from "../src/config.js";
 import { applyOverrides, ATTRIBUTION, CONFIGURATIONS, selectConfigurations } from "../scripts/bench/configurations.js";
-import { attributionTable, type Measured } from "../scripts/bench/report.js";
+import { attributionTable, roundRatios, summarize, targets, type Measured } from "../scripts/bench/report.js";
 import { createPlainYoga } from "../scripts/bench/plain-yoga.js";
 import { createBenchUpstream } from "../scripts/bench/upstream.js";
 import { isShareSuccess, SHARE_REQUEST_BODY } from "../scripts/bench/workload.js";
@@ -157,6 +157,24 @@ describe("the bench's attribution (--attribute): one part left out per configura
     // Shares 5%, 10% (a slow round weighs like any other), 2%: median 5% of the main rounds' 300 µs, production 0.75× the plain build.
     expect(table).toContain("| production | nothing: CPU µs/request in the main rounds | – | 300 | 0.75× |");
     expect(table).toContain("| without-metrics | the metrics | 5.0% (2.0% … 10.0%) | 15 | 0.038× |");
+  });
+
+  it("gives each round's ratio beside a target's ratio of medians, pairing every figure with the plain build's of the same round", () => {
+    const at = (cpu: number, p50: number): Measured => ({ rps: 1, p50Us: p50, p99Us: p50, errors: 0, requests: 1, cpuUsPerRequest: cpu, firstError: null });
+    const rounds = {
+      1: { direct: [at(0, 100), at(0, 100)], "plain-yoga": [at(400, 500), at(600, 900)], production: [at(300, 400), at(300, 400)] },
+      10: { direct: [at(0, 1), at(0, 1)], "plain-yoga": [at(200, 1), at(400, 1)], production: [at(150, 1), at(200, 1)] },
+    };
+    expect(roundRatios(rounds, 10, "production", "cpu")).toEqual([0.75, 0.5]);
+    // (400 − 100) ÷ (500 − 100) and (400 − 100) ÷ (900 − 100)
+    expect(roundRatios(rounds, 1, "production", "p50Added")).toEqual([0.75, 0.375]);
+    const summaries = Object.fromEntries(
+      Object.entries(rounds).map(([c, row]) => [c, Object.fromEntries(Object.entries(row).map(([n, ms]) => [n, summarize(ms, n === "direct" ? null : row.direct)]))]),
+    );
+    const [cpu, p50] = targets("production", summaries, { production: 100, "plain-yoga": 200 }, rounds);
+    // The medians of two rounds are their lower values (the bench's median): 150 ÷ 200 and 300 ÷ 400.
+    expect(cpu!.detail).toBe("0.75×; round by round 0.75×, 0.50×");
+    expect(p50!.detail).toBe("0.75×; round by round 0.75×, 0.38×");
   });
 
   describe("every configuration still serves the bench's mutation (a row with errors measures nothing)", () => {
