@@ -1,6 +1,6 @@
-// The abort signal undici gets for one upstream attempt (timed out, or the
-// client went away). undici takes an EventEmitter as well as an AbortSignal;
-// this one is a plain object with a listener list, where an AbortController
+// The abort signal of one upstream attempt (timed out, or the client went
+// away), which the attempt's exchange (exchange.ts) listens to. It is a plain
+// object with a listener list, EventEmitter-shaped, where an AbortController
 // plus undici's EventTarget listeners cost about an eighth of a request's CPU
 // in the bench (docs/performance.md).
 
@@ -8,8 +8,6 @@ type Listener = () => void;
 
 export class AttemptSignal {
   aborted = false;
-  /** Left undefined: undici then fails the attempt with its RequestAbortedError. */
-  readonly reason: undefined = undefined;
   private listeners: Listener[] | null = null;
 
   on(event: string, listener: Listener): this {
