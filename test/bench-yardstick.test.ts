@@ -173,8 +173,8 @@ describe("the bench's attribution (--attribute): one part left out per configura
     );
     const [cpu, p50] = targets("production", summaries, { production: 100, "plain-yoga": 200 }, rounds);
     // The medians of two rounds are their lower values (the bench's median): 150 ÷ 200 and 300 ÷ 400.
-    expect(cpu!.detail).toBe("0.75×; round by round 0.75×, 0.50×");
-    expect(p50!.detail).toBe("0.75×; round by round 0.75×, 0.38×");
+    expect(cpu!.detail).toBe("0.75×; round by round 0.75×, 0.50× (median 0.50×)");
+    expect(p50!.detail).toBe("0.75×; round by round 0.75×, 0.38× (median 0.38×)");
   });
 
   describe("every configuration still serves the bench's mutation (a row with errors measures nothing)", () => {

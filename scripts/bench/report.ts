@@ -150,7 +150,10 @@ export function roundRatios(rounds: Rounds, connections: number, contender: stri
   });
 }
 
-const spread = (ratios: (number | null)[]): string => (ratios.length === 0 ? "" : `; round by round ${ratios.map((r) => `${fmt(r, 2)}×`).join(", ")}`);
+const spread = (ratios: (number | null)[]): string =>
+  ratios.length === 0
+    ? ""
+    : `; round by round ${ratios.map((r) => `${fmt(r, 2)}×`).join(", ")} (median ${fmt(median(ratios.map((r) => r ?? NaN)), 2)}×)`;
 
 /** Issue 13's targets for one gateway configuration, as ratios to the plain build (and, given the rounds, each round's ratio). */
 export function targets(contender: string, summaries: Summaries, peakRssMiB50: Record<string, number>, rounds?: Rounds): TargetCheck[] {
