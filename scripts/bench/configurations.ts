@@ -31,7 +31,10 @@ export function startScript(): { flags: string[]; rest: string[] } {
 const START_FLAGS = startScript().flags;
 const SYNC_JIT = "--no-concurrent-recompilation";
 const without = (flag: string): string[] => START_FLAGS.filter((f) => f !== flag);
-const withSemiSpace = (mib: number): string[] => START_FLAGS.map((f) => (f.startsWith("--max-semi-space-size=") ? `--max-semi-space-size=${mib}` : f));
+/** The start script's flags with `--name=value` in place of its own value of that flag. */
+const withValue = (name: string, value: number): string[] => START_FLAGS.map((f) => (f.startsWith(`${name}=`) ? `${name}=${value}` : f));
+const withSemiSpace = (mib: number): string[] => withValue("--max-semi-space-size", mib);
+const withHeapGrowing = (percent: number): string[] => withValue("--heap-growing-percent", percent);
 
 export interface GatewayConfiguration {
   description: string;
@@ -82,6 +85,14 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
   "semi-space-2": {
     description: "production with a 2 MiB young-generation semi-space instead of the start script's 8: memory against CPU",
     nodeFlags: withSemiSpace(2),
+  },
+  "heap-growing-60": {
+    description: "production with --heap-growing-percent=60: the old space may grow to 1.6× what is live before a full GC (the start script had 60 until 2026-12-04; it has 40)",
+    nodeFlags: withHeapGrowing(60),
+  },
+  "heap-growing-25": {
+    description: "production with --heap-growing-percent=25: the old space may grow to 1.25× what is live before a full GC (the start script has 40)",
+    nodeFlags: withHeapGrowing(25),
   },
   "concurrent-jit": {
     description:
