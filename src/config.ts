@@ -43,6 +43,8 @@ export interface Config {
   maxBodyBytes: number;
   /** FAST_PATH: the common POST /graphql JSON request skips yoga's Fetch adapter (server/fast-path/); false: every request takes yoga's full pipeline. */
   fastPath: boolean;
+  /** COMPILE_AFTER: a document runs compiled by graphql-jit from this execution on (execution/compiled-execution.ts); 0: never. */
+  compileAfter: number;
   /** MEASURE_WITHOUT: parts left out to measure what each costs (`npm run bench -- --attribute`); empty in any real deployment. */
   measureWithout: readonly MeasurablePart[];
   batchLimit: number;
@@ -184,6 +186,7 @@ export function readConfig(env: Env): Config {
     fieldSuggestions: boolean(env, "FIELD_SUGGESTIONS", !production),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
     fastPath: boolean(env, "FAST_PATH", true),
+    compileAfter: integer(env, "COMPILE_AFTER", 3, 0, 1_000_000),
     measureWithout: readMeasureWithout(env),
     batchLimit: integer(env, "BATCH_LIMIT", 0, 0, 1000),
     limits: readDocumentLimits(env),

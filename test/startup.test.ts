@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { fastPathSwitch } from "./support/process.js";
+import { testProjectSwitches } from "./support/process.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
@@ -16,7 +16,7 @@ function start(script: string, env: Record<string, string>): { child: ChildProce
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...fastPathSwitch(), ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...testProjectSwitches(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
@@ -129,7 +129,7 @@ describe("npm start, exactly as the README says it", () => {
     // Its own process group, so the cleanup reaches the node process npm starts.
     const child = spawn("npm", ["start"], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", ...fastPathSwitch() },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", ...testProjectSwitches() },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

@@ -72,6 +72,10 @@ export const CONFIGURATIONS: Record<string, GatewayConfiguration> = {
     description: "production with FAST_PATH=false: every request through yoga's Fetch adapter and full HTTP pipeline (what the fast path buys)",
     env: { FAST_PATH: "false" },
   },
+  "tools-executor": {
+    description: "production with COMPILE_AFTER=0: every execution through yoga's executor, none compiled by graphql-jit (what compiled execution buys)",
+    env: { COMPILE_AFTER: "0" },
+  },
   "other-build": {
     description:
       "production from dist-other/main.js: another build of the code, for an A/B of a code change in one run " +

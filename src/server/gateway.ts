@@ -11,10 +11,11 @@ import type { CallOptions, UpstreamClient } from "../upstream/client.js";
 import { createShareListLoader } from "../upstream/share-list-loader.js";
 import { countTokenTakingFieldsInSource } from "../schema/token-fields.js";
 import type { Tracing } from "../tracing/tracing.js";
-import { useFederatedTrace } from "../tracing/use-federated-trace.js";
+import { asksForFederatedTrace, useFederatedTrace } from "../tracing/use-federated-trace.js";
 import { useTracing } from "../tracing/use-tracing.js";
 import { createReloadable, FileLoadError, type Reloadable } from "../reload/reloadable-files.js";
 import { checkWith } from "../trusted-documents/document-check.js";
+import { compiledExecution, useCompiledExecution, type CompiledExecutionCounts } from "../execution/compiled-execution.js";
 import { loadTrustedDocuments, type TrustedDocumentSet } from "../trusted-documents/trusted-document-set.js";
 import { GRAPHIQL_OPTIONS, loadGraphiQLRenderer } from "./graphiql.js";
 import { jsonLine, stdoutLog, type LogWriter } from "./log.js";
@@ -41,6 +42,8 @@ import { startUpstreamProbe, type UpstreamProbeOptions } from "./upstream-probe.
 export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
   /** What node:http calls for each request (http-server.ts): the fast path, or yoga's own handler. */
   readonly node: NodeEntry;
+  /** How many documents were compiled and executions ran compiled (execution/compiled-execution.ts). */
+  readonly compiledExecution: CompiledExecutionCounts;
 };
 
 export type GatewayConfig = Pick<
@@ -57,6 +60,7 @@ export type GatewayConfig = Pick<
   | "fieldSuggestions"
   | "maxBodyBytes"
   | "fastPath"
+  | "compileAfter"
   | "measureWithout"
   | "trustedDocuments"
   | "sharePolicy"
@@ -126,6 +130,10 @@ export async function createGateway(
   // Stopped by the gateway's dispose() (main.ts on shutdown).
   const probe = startUpstreamProbe(services.upstreamBaseUrl ?? upstream.origin, (up) => metrics.upstreamUp.set(up ? 1 : 0), services.upstreamProbe);
   const verifyToken = tokenVerifier(config, services);
+  // Apollo's inline trace keys each execution's timings by its context object.
+  const execution = compiledExecution(config.compileAfter, {
+    needsOwnContext: (context) => asksForFederatedTrace((context as { request?: Request }).request),
+  });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -168,6 +176,8 @@ export async function createGateway(
       kept("operation-record") && useOperationRecord(schema),
       kept("federated-trace") && useFederatedTrace(),
       kept("error-status") && useErrorStatus(),
+      // Replaces yoga's execute (no other plugin does): documents seen COMPILE_AFTER times run compiled.
+      useCompiledExecution(execution),
       { onDispose: () => probe.stop() },
     ],
     context: (initial): GatewayContext => {
@@ -211,7 +221,7 @@ export async function createGateway(
   const node: NodeEntry = fastPath
     ? createFastPath(yoga, { graphqlEndpoint: GRAPHQL_ENDPOINT, maxBodyBytes: config.maxBodyBytes, verify: verifyToken })
     : { handle: (req, res) => void yoga(req, res), counts: null };
-  const gateway: Gateway = Object.assign(yoga, { node });
+  const gateway: Gateway = Object.assign(yoga, { node, compiledExecution: execution.counts });
   if (config.trustedDocuments !== null) trustedDocuments = watchTrustedDocuments(config.trustedDocuments.files, gateway, services);
   if (watched !== null) gateway.disposableStack.defer(() => watched.close());
   return gateway;

@@ -16,6 +16,11 @@ import type { Plugin } from "graphql-yoga";
 
 export const FEDERATED_TRACE_HEADER = "apollo-federation-include-trace";
 
+/** Whether a request asked for its federated trace (`apollo-federation-include-trace: ftv1`). */
+export function asksForFederatedTrace(request: Pick<Request, "headers"> | undefined): boolean {
+  return request !== undefined && request.headers.get(FEDERATED_TRACE_HEADER) === "ftv1";
+}
+
 type Resolver = GraphQLFieldResolver<unknown, { request?: Request }>;
 type SchemaChangeHook = NonNullable<Plugin["onSchemaChange"]>;
 
@@ -57,7 +62,7 @@ function onlyWhenTraced(plugin: Plugin, traced: WeakSet<Request>): Plugin {
 export function useFederatedTrace(): Plugin {
   const traced = new WeakSet<Request>();
   const inline = useApolloInlineTrace({
-    ignoreRequest: (request) => request.headers.get(FEDERATED_TRACE_HEADER) !== "ftv1",
+    ignoreRequest: (request) => !asksForFederatedTrace(request),
     rewriteError: () => new GraphQLError("<masked>", { extensions: { maskedBy: "workload-share-gateway" } }),
   }) as Plugin;
   const guarded = onlyWhenTraced(inline, traced);
@@ -65,7 +70,7 @@ export function useFederatedTrace(): Plugin {
   return {
     ...guarded,
     onRequest(payload) {
-      if (payload.request.headers.get(FEDERATED_TRACE_HEADER) === "ftv1") traced.add(payload.request);
+      if (asksForFederatedTrace(payload.request)) traced.add(payload.request);
       return onRequest?.(payload);
     },
   };

@@ -47,6 +47,8 @@ export async function startGateway(upstreamUrl: string, options: TestGatewayOpti
     maxBodyBytes: 1_048_576,
     // FAST_PATH=false in the environment: the HTTP-level tests run again on yoga's full pipeline (vitest.config.ts).
     fastPath: process.env.FAST_PATH !== "false",
+    // COMPILE_AFTER=1 in the fast-path project: every execution runs compiled by graphql-jit (vitest.config.ts).
+    compileAfter: Number(process.env.COMPILE_AFTER ?? 3),
     measureWithout: [],
     trustedDocuments: null,
     sharePolicy: null,

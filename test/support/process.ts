@@ -36,9 +36,14 @@ export interface NodeProcess {
   kill(): void;
 }
 
-/** FAST_PATH as the test runs with it (the yoga-pipeline project sets false), for a child's environment. */
-export function fastPathSwitch(): Record<string, string> {
-  return process.env.FAST_PATH === undefined ? {} : { FAST_PATH: process.env.FAST_PATH };
+/** FAST_PATH and COMPILE_AFTER as the test project runs with them (vitest.config.ts), for a child's environment. */
+export function testProjectSwitches(): Record<string, string> {
+  const switches: Record<string, string> = {};
+  for (const name of ["FAST_PATH", "COMPILE_AFTER"]) {
+    const value = process.env[name];
+    if (value !== undefined) switches[name] = value;
+  }
+  return switches;
 }
 
 /** `node <args>` in the project root with only the given environment (plus PATH, HOME, PORT=0, HOST=127.0.0.1). */
@@ -46,8 +51,8 @@ function spawnNode(args: string[], env: Record<string, string>) {
   const output = { stdout: "", stderr: "" };
   const child = spawn(process.execPath, args, {
     cwd: root,
-    // FAST_PATH reaches the child too: the yoga-pipeline test project runs these processes without the fast path.
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...fastPathSwitch(), ...env },
+    // The test project's switches reach the child too: the yoga-pipeline project runs these processes without the fast path.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...testProjectSwitches(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (c: Buffer) => (output.stdout += c.toString()));
