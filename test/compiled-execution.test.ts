@@ -16,6 +16,7 @@ import {
   GraphQLString,
   GraphQLUnionType,
   parse,
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
 } from "graphql";
@@ -106,7 +107,7 @@ describe("compiled execution, beside yoga's executor", () => {
     const execution = compiledExecution(1);
     const args: ExecutionArgs = { schema, document: PET, variableValues: { name: { not: "a string" } } };
     const answer = await settled(execution.execute(args));
-    expect(execution.counts).toEqual({ compiled: 1, runs: 1, requestErrors: 1 });
+    expect(execution.counts).toEqual({ compiled: 1, dropped: 0, postponed: 0, runs: 1, requestErrors: 1 });
     expect(answer).toEqual(await settled(normalizedExecutor(args)));
     expect(answer.errors?.[0]?.message).toMatch(/^Variable "\$name" got invalid value/);
     expect(calls.pet).toBe(0);
@@ -175,11 +176,30 @@ describe("compiled execution, beside yoga's executor", () => {
     expect(execution.counts.runs).toBe(2);
   });
 
+  it("keeps at most maxCompiled queries, the oldest going first, and compiles at most compileMsPerSecond of each second", async () => {
+    const { schema } = petSchema();
+    // Each reading of the clock is 10 ms later: a compilation is counted as 10 ms.
+    let clock = 0;
+    const execution = compiledExecution(1, { maxCompiled: 2, compileMsPerSecond: 25, now: () => (clock += 10) });
+    const documents = ["tom", "rex", "felix", "garfield"].map((name) => parse(`{ pet(name: "${name}") { __typename } }`));
+    for (const document of documents) await execution.execute({ schema, document });
+    // Three compiled in this second (30 ms), the fourth postponed to yoga's executor; the first of the three dropped for the third.
+    expect(execution.counts).toMatchObject({ compiled: 3, postponed: 1, dropped: 1, runs: 3 });
+    const [tom, rex, felix, garfield] = documents as [DocumentNode, DocumentNode, DocumentNode, DocumentNode];
+    await execution.execute({ schema, document: felix });
+    await execution.execute({ schema, document: rex });
+    expect(execution.counts).toMatchObject({ compiled: 3, runs: 5 });
+    clock += 1000;
+    expect(await settled(execution.execute({ schema, document: garfield }))).toEqual(await settled(normalizedExecutor({ schema, document: garfield })));
+    await execution.execute({ schema, document: tom });
+    expect(execution.counts).toMatchObject({ compiled: 5, postponed: 1, dropped: 3, runs: 7 });
+  });
+
   it("never compiles with COMPILE_AFTER=0, a document parsed anew each time, or a subscription", async () => {
     const { schema } = petSchema();
     const never = compiledExecution(0);
     for (let i = 0; i < 3; i++) await never.execute({ schema, document: PET });
-    expect(never.counts).toEqual({ compiled: 0, runs: 0, requestErrors: 0 });
+    expect(never.counts).toEqual({ compiled: 0, dropped: 0, postponed: 0, runs: 0, requestErrors: 0 });
 
     const execution = compiledExecution(2);
     for (let i = 0; i < 5; i++) await execution.execute({ schema, document: parse(`{ pet { __typename } }`) });

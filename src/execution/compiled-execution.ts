@@ -14,8 +14,12 @@
 //   - a request error (variables that do not coerce: an answer without `data`,
 //     given before any resolver ran) is answered again by yoga's executor, so
 //     clients get its very messages, locations and codes.
-// The compiled queries live as long as their DocumentNode (a WeakMap): yoga's
-// and the fast path's document caches (1,000 each) bound them.
+// What compiling may cost is bounded: at most MAX_COMPILED queries are kept (a
+// compiled query holds ~35 KiB and up; the oldest goes first), and compiling
+// spends at most COMPILE_MS_PER_SECOND of each second (one compilation takes
+// milliseconds, more for a larger document; beyond that a document waits on
+// yoga's executor for its turn), so a client that sends each of many
+// documents COMPILE_AFTER times buys neither memory nor much CPU.
 import { normalizedExecutor } from "@graphql-tools/executor";
 import {
   defaultTypeResolver,
@@ -32,10 +36,19 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 type Executed = ReturnType<typeof normalizedExecutor>;
 export type Execute = (args: ExecutionArgs) => Executed;
 
+/** Compiled queries kept at once. */
+export const MAX_COMPILED = 200;
+/** Milliseconds of each second compiling may take at most (a compilation that starts within it runs to its end). */
+export const COMPILE_MS_PER_SECOND = 50;
+
 /** How many executions went each way since start (for tests and probes). */
 export interface CompiledExecutionCounts {
-  /** Documents compiled. */
+  /** Queries compiled (one per document and operation name). */
   compiled: number;
+  /** Compiled queries dropped to keep MAX_COMPILED. */
+  dropped: number;
+  /** Executions that would have compiled but ran on yoga's executor, the second's compile time spent. */
+  postponed: number;
   /** Executions run compiled. */
   runs: number;
   /** Compiled runs whose request error was answered again by yoga's executor. */
@@ -48,6 +61,12 @@ export interface CompiledExecutionOptions {
    * object, not a copy (see ownCopy): a plugin keys per-execution state by it.
    */
   needsOwnContext?: (contextValue: unknown) => boolean;
+  /** Default MAX_COMPILED. */
+  maxCompiled?: number;
+  /** Default COMPILE_MS_PER_SECOND. */
+  compileMsPerSecond?: number;
+  /** The clock, in milliseconds, compile time is counted by (default performance.now). */
+  now?: () => number;
 }
 
 export interface CompiledExecution {
@@ -148,10 +167,33 @@ function emptied(context: Record<string, unknown>): void {
  * execution on (compileAfter 0: never, every execution is yoga's).
  */
 export function compiledExecution(compileAfter: number, options: CompiledExecutionOptions = {}): CompiledExecution {
-  const { needsOwnContext } = options;
-  const counts: CompiledExecutionCounts = { compiled: 0, runs: 0, requestErrors: 0 };
+  const { needsOwnContext, maxCompiled = MAX_COMPILED, compileMsPerSecond = COMPILE_MS_PER_SECOND, now = () => performance.now() } = options;
+  const counts: CompiledExecutionCounts = { compiled: 0, dropped: 0, postponed: 0, runs: 0, requestErrors: 0 };
   if (compileAfter === 0) return { execute: normalizedExecutor, counts };
   const documents = new WeakMap<DocumentNode, DocumentState>();
+  /** The compiled queries kept, oldest first. */
+  const kept: { state: DocumentState; name: string }[] = [];
+  let second = -Infinity;
+  let spentThisSecond = 0;
+
+  const mayCompile = (): boolean => {
+    const at = now();
+    if (at - second >= 1000) {
+      second = at;
+      spentThisSecond = 0;
+    }
+    return spentThisSecond < compileMsPerSecond;
+  };
+
+  const keep = (state: DocumentState, name: string): void => {
+    kept.push({ state, name });
+    if (kept.length <= maxCompiled) return;
+    const oldest = kept.shift()!;
+    // Compiled again after COMPILE_AFTER more executions.
+    oldest.state.compiled.delete(oldest.name);
+    oldest.state.seen = 0;
+    counts.dropped++;
+  };
 
   const compiledFor = (args: ExecutionArgs): CompiledQuery | null => {
     if (args.rootValue !== undefined || args.fieldResolver != null || args.typeResolver != null) return null;
@@ -164,9 +206,18 @@ export function compiledExecution(compileAfter: number, options: CompiledExecuti
     let compiled = state.compiled.get(name);
     if (compiled === undefined) {
       if (++state.seen < compileAfter) return null;
+      if (!mayCompile()) {
+        counts.postponed++;
+        return null;
+      }
+      const started = now();
       compiled = compile(args.schema, args.document, args.operationName ?? undefined);
-      if (compiled !== null) counts.compiled++;
+      spentThisSecond += now() - started;
       state.compiled.set(name, compiled);
+      if (compiled !== null) {
+        counts.compiled++;
+        keep(state, name);
+      }
     }
     return compiled;
   };
