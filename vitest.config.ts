@@ -12,6 +12,7 @@ const HTTP_LEVEL = [
   "abuse-limits",
   "audit-log",
   "client-token",
+  "compiled-execution",
   "cors",
   "create-workload-share",
   "error-mapping",
