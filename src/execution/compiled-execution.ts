@@ -84,7 +84,8 @@ interface DocumentState {
 
 const INCREMENTAL = /@(?:defer|stream)\b/;
 
-const isPromise = (value: unknown): value is PromiseLike<unknown> =>
+/** A value to wait for (a promise or any thenable), as opposed to one at hand. */
+export const isPromise = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 /**

@@ -23,6 +23,7 @@ import { getOperationAST, type DocumentNode, type ExecutionResult } from "graphq
 import type { GraphQLParams, YogaServerInstance } from "graphql-yoga";
 import { UNRESTRICTED_CALLER, type Caller } from "../../auth/caller.js";
 import type { TokenVerifier, Verification } from "../../auth/jwt-verifier.js";
+import { isPromise } from "../../execution/compiled-execution.js";
 import type { GatewayContext } from "../../schema/context.js";
 import { FEDERATED_TRACE_HEADER } from "../../tracing/use-federated-trace.js";
 import { isObject } from "../../wire/json.js";
@@ -146,9 +147,6 @@ function refuse(): never {
   throw new Error("fast path: a plugin tried to replace the request or its handler; set FAST_PATH=false");
 }
 
-const isPromise = (value: unknown): value is Promise<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
-
 export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry {
   const internals: YogaInternals = yogaInternals(yoga);
   // Read once: each read through yoga's adapter proxy binds a new function.
@@ -165,7 +163,7 @@ export function createFastPath(yoga: Yoga, options: FastPathOptions): NodeEntry 
   };
   /** As the adapter's: work a hook leaves running after the response (its failure is logged, never thrown). */
   const waitUntil = (work: Promise<unknown> | unknown): void => {
-    if (isPromise(work)) work.catch((error: unknown) => logger.error(error));
+    if (isPromise(work)) work.then(undefined, (error: unknown) => logger.error(error));
   };
 
   /** Hands a request whose body was read to yoga's full pipeline (nothing ran for it yet). */
