@@ -84,6 +84,8 @@ export interface GatewayServices {
   reloadLog?: (line: string) => void;
   /** How often manifest files are looked at for changes (default: every second). */
   reloadPollIntervalMs?: number;
+  /** How much of each second compiling may take (default: COMPILE_MS_PER_SECOND, execution/compiled-execution.ts). */
+  compileMsPerSecond?: number;
   /** Where audit lines go (default: config.auditLog). */
   audit?: LogWriter;
   /** The share policy (default: config.sharePolicy's files, watched for changes; null: scopes alone). */
@@ -133,6 +135,7 @@ export async function createGateway(
   // Apollo's inline trace keys each execution's timings by its context object.
   const execution = compiledExecution(config.compileAfter, {
     needsOwnContext: (context) => asksForFederatedTrace((context as { request?: Request }).request),
+    compileMsPerSecond: services.compileMsPerSecond,
   });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
