@@ -150,7 +150,7 @@ const requestError = (result: ExecutionResult): boolean => !("data" in result);
  * after its request, still holds what it points to through every young-space
  * GC until the next full one; pointing at the request's own context, it kept
  * each request's whole graph (its IncomingMessage, ServerResponse, headers and
- * context) alive and promoted, and full GCs came about five times as often (see
+ * context) alive and promoted, and full GCs came several times as often (see
  * docs/performance.md, "Compiled execution"). The copy is emptied instead, so
  * the dead state holds an empty object. Resolvers read the same fields
  * (nothing on the request path writes to the context while executing); an
